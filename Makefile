@@ -1,0 +1,47 @@
+# jiesu — every target builds its own environment in .venv from nothing (Python >= 3.11 and pip only).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+STAMP := $(VENV)/.installed
+EXTRAS := test,bench,docs
+Q ?= -q
+
+.PHONY: demo test lint typecheck pytest bench docs clean env
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(Q) --disable-pip-version-check "uv==0.13.9"
+
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(UV) pip install $(Q) --python $(BIN)/python -c constraints.txt -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+env: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/jiesu demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/ruff format --check src tests benchmarks docs
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest --cov --cov-report=term-missing $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/calendar.py
+	$(BIN)/python benchmarks/scoring.py
+	$(BIN)/python benchmarks/routing.py
+
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -21,6 +21,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """Jiesu 接诉: 12345 hotline tickets, working calendar, routing and scoring."""
+
+
 @app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="Seed of the sample month.")] = 2025,

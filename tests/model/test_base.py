@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given
@@ -116,10 +117,14 @@ def test_caller_validation_masks() -> None:
     assert repr(Caller()) == "Caller(name=None, phone=None)"
 
 
-@given(st.from_type(Complaint))
-def test_personal_data_never_in_repr_or_str(c: Complaint) -> None:
+# Names from CJK extension A, which the complaint strategy never uses elsewhere, so a hit is a leak.
+_NAMES = st.text(st.characters(min_codepoint=0x3400, max_codepoint=0x4DBF), min_size=2, max_size=4)
+
+
+@given(st.from_type(Complaint), _NAMES, st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+def test_personal_data_never_in_repr_or_str(c: Complaint, name: str, phone: str) -> None:
+    c = attrs.evolve(c, caller=Caller(name, phone))
     for text in (repr(c), str(c), repr(c.caller), str(c.caller)):
-        if c.caller.phone is not None:
-            assert c.caller.phone not in text
-        if c.caller.name is not None and len(c.caller.name) > 1:
-            assert c.caller.name not in text
+        assert phone not in text
+        assert name not in text
+        assert name[1:] not in text

@@ -127,4 +127,4 @@ def test_personal_data_never_in_repr_or_str(c: Complaint, name: str, phone: str)
     for text in (repr(c), str(c), repr(c.caller), str(c.caller)):
         assert phone not in text
         assert name not in text
-        assert name[1:] not in text
+        assert sum(text.count(ch) for ch in set(name)) <= 1  # only the masked first character

@@ -5,6 +5,7 @@ Models are immutable values (attrs, frozen). Datetimes are always aware; persona
 """
 
 from jiesu.model._base import DEFAULT_TZ, Caller, Complaint, Location, Unit, aware
+from jiesu.model._duration import Duration
 from jiesu.model._enums import (
     CRS,
     CallbackOutcome,
@@ -15,6 +16,7 @@ from jiesu.model._enums import (
     NotDispatchedClass,
     Role,
     Satisfaction,
+    TimeUnit,
     UnitKind,
     Urgency,
 )
@@ -27,12 +29,14 @@ __all__ = [
     "Channel",
     "Complaint",
     "DispatchMode",
+    "Duration",
     "Kind",
     "LabelledEnum",
     "Location",
     "NotDispatchedClass",
     "Role",
     "Satisfaction",
+    "TimeUnit",
     "Unit",
     "UnitKind",
     "Urgency",

@@ -152,3 +152,12 @@ class CRS(LabelledEnum):
     CGCS2000 = "CGCS2000", "CGCS2000 国家大地坐标系"
     GCJ02 = "GCJ02", "GCJ-02 火星坐标系"
     BD09 = "BD09", "BD-09 百度坐标系"
+
+
+class TimeUnit(LabelledEnum):
+    """The unit a time limit is counted in (时限计量单位)."""
+
+    NATURAL_HOURS = "natural_hours", "自然小时"
+    NATURAL_DAYS = "natural_days", "自然日"
+    WORKING_DAYS = "working_days", "工作日"
+    WORKING_HOURS = "working_hours", "工作小时"

@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 EXTRAS := test,bench,docs
 Q ?= -q
 
-.PHONY: demo test lint typecheck pytest bench docs clean env
+.PHONY: demo test lint typecheck pytest bench docs clean env browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+# The report's browser tests need Debian's chromium and a CJK font; install them when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends chromium fonts-wqy-microhei >/dev/null; }
+
+pytest: $(STAMP) browser
 	$(BIN)/pytest --cov --cov-report=term-missing $(PYTEST_ARGS)
 
 test: lint typecheck pytest

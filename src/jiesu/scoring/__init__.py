@@ -1,0 +1,32 @@
+"""Monthly scoring of handling units (考评): rules, evaluation, tallies, rates, composites and rankings.
+
+Rules are data (:class:`Rules`, TOML presets); a ticket is evaluated on its own (:func:`evaluate`) or
+tickets are counted in bulk (:func:`tally_many`, :func:`score_many`, :func:`score_frame`) into a mergeable
+:class:`Tally`, which scores into a :class:`Scorecard`.
+"""
+
+from __future__ import annotations
+
+from jiesu.scoring._bulk import CALLBACK_CODES, SATISFACTION_CODES, score_many, tally_many
+from jiesu.scoring._data import Adjustment, Exclusion, excluded_many
+from jiesu.scoring._rules import Grade, Points, Rules, Weights
+from jiesu.scoring._tally import STATES, Score, Scorecard, Tally, state_code
+
+__all__ = [
+    "CALLBACK_CODES",
+    "SATISFACTION_CODES",
+    "STATES",
+    "Adjustment",
+    "Exclusion",
+    "Grade",
+    "Points",
+    "Rules",
+    "Score",
+    "Scorecard",
+    "Tally",
+    "Weights",
+    "excluded_many",
+    "score_many",
+    "state_code",
+    "tally_many",
+]

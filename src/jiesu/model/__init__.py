@@ -1,7 +1,8 @@
 """The hotline's data model (数据模型): complaints, callers, locations, units, tickets and their lifecycle.
 
 Models are immutable values (attrs, frozen). Datetimes are always aware; personal data is masked in every
-``repr`` and message.
+``repr`` and message. A :class:`Ticket` is a complaint plus its history of events; its state and every
+other fact are recomputed from the events through a :class:`Lifecycle` (the transition table as data).
 """
 
 from jiesu.model._base import DEFAULT_TZ, Caller, Complaint, Location, Unit, aware
@@ -20,23 +21,80 @@ from jiesu.model._enums import (
     UnitKind,
     Urgency,
 )
+from jiesu.model._events import (
+    EVENT_TYPES,
+    AnsweredAtIntake,
+    Arbitration,
+    Archive,
+    Callback,
+    Dispatch,
+    Event,
+    ExclusionDecision,
+    ExclusionRequest,
+    ExtensionDecision,
+    ExtensionRequest,
+    FirstContact,
+    Intake,
+    Merge,
+    NotDispatched,
+    Reopen,
+    Reply,
+    ReturnDecision,
+    ReturnRequest,
+    SignFor,
+    Supervision,
+    TrackingStart,
+    TrackingStop,
+)
+from jiesu.model._lifecycle import ACTOR_GUARDS, CONDITIONS, STAY, Lifecycle, State, Transition
+from jiesu.model._ticket import Ticket
 
 __all__ = [
+    "ACTOR_GUARDS",
+    "CONDITIONS",
     "CRS",
     "DEFAULT_TZ",
+    "EVENT_TYPES",
+    "STAY",
+    "AnsweredAtIntake",
+    "Arbitration",
+    "Archive",
+    "Callback",
     "CallbackOutcome",
     "Caller",
     "Channel",
     "Complaint",
+    "Dispatch",
     "DispatchMode",
     "Duration",
+    "Event",
+    "ExclusionDecision",
+    "ExclusionRequest",
+    "ExtensionDecision",
+    "ExtensionRequest",
+    "FirstContact",
+    "Intake",
     "Kind",
     "LabelledEnum",
+    "Lifecycle",
     "Location",
+    "Merge",
+    "NotDispatched",
     "NotDispatchedClass",
+    "Reopen",
+    "Reply",
+    "ReturnDecision",
+    "ReturnRequest",
     "Role",
     "Satisfaction",
+    "SignFor",
+    "State",
+    "Supervision",
+    "Ticket",
     "TimeUnit",
+    "TrackingStart",
+    "TrackingStop",
+    "Transition",
     "Unit",
     "UnitKind",
     "Urgency",

@@ -1,0 +1,466 @@
+"""The ticket lifecycle as data (工单流转规则): states, and transitions with guards, loaded from TOML."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+import attrs
+
+from jiesu.errors import DataFormatError, RuleError, TransitionError
+from jiesu.model._events import EVENT_TYPES, Event
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    import pendulum
+
+STAY: Final = "stay"
+"""The ``to`` value of a transition that keeps the state (the event attaches to the ticket)."""
+
+ACTOR_GUARDS: Final = ("any", "lead", "handler")
+"""Who may send an event: anyone, only the current lead, or the lead or a co-handler."""
+
+
+class Facts(Protocol):
+    """What a guard may read about a ticket (the running fold of its events)."""
+
+    @property
+    def lead(self) -> str | None:
+        """The current lead unit."""
+
+    @property
+    def co_handlers(self) -> tuple[str, ...]:
+        """The current co-handlers."""
+
+    @property
+    def signed_at(self) -> pendulum.DateTime | None:
+        """When the current lead signed, if it has."""
+
+    @property
+    def arbitrated(self) -> bool:
+        """Whether the lead was pinned by arbitration."""
+
+    @property
+    def extension_pending(self) -> bool:
+        """Whether an extension request awaits its decision."""
+
+    @property
+    def exclusion_pending(self) -> bool:
+        """Whether an exclusion request awaits its decision."""
+
+
+def _upheld(facts: Facts, event: Event) -> bool:
+    del facts
+    return bool(getattr(event, "upheld", False))
+
+
+def _approved(facts: Facts, event: Event) -> bool:
+    del facts
+    return bool(getattr(event, "approved", False))
+
+
+def _signed(facts: Facts, event: Event) -> bool:
+    del event
+    return facts.signed_at is not None
+
+
+def _arbitrated(facts: Facts, event: Event) -> bool:
+    del event
+    return facts.arbitrated
+
+
+def _new_lead(facts: Facts, event: Event) -> bool:
+    lead = getattr(event, "new_lead", None) or getattr(event, "lead", None)
+    return lead is not None and lead != facts.lead
+
+
+def _extension_pending(facts: Facts, event: Event) -> bool:
+    del event
+    return facts.extension_pending
+
+
+def _exclusion_pending(facts: Facts, event: Event) -> bool:
+    del event
+    return facts.exclusion_pending
+
+
+CONDITIONS: Final[Mapping[str, Callable[[Facts, Event], bool]]] = {
+    "upheld": _upheld,
+    "approved": _approved,
+    "signed": _signed,
+    "arbitrated": _arbitrated,
+    "new_lead": _new_lead,
+    "extension_pending": _extension_pending,
+    "exclusion_pending": _exclusion_pending,
+}
+"""The named conditions a transition's ``when`` may use (prefix ``!`` to negate).
+
+- ``upheld``: the event upholds (a return decision); ``approved``: the event approves (an extension or
+  exclusion decision);
+- ``signed``: the current lead has signed; ``arbitrated``: the lead was pinned by arbitration;
+- ``new_lead``: the event names a lead other than the current one;
+- ``extension_pending`` / ``exclusion_pending``: a request awaits its decision.
+"""
+
+
+def _holds(condition: str, facts: Facts, event: Event) -> bool:
+    negated = condition.startswith("!")
+    return CONDITIONS[condition.lstrip("!")](facts, event) is not negated
+
+
+@attrs.frozen
+class State:
+    """A state of the lifecycle (工单状态).
+
+    Attributes:
+        name: The state's code, e.g. ``"handling"``.
+        label: Its Chinese label, e.g. ``"办理中"``.
+        open: Whether a ticket in this state is still open (未办结) or closed (已办结).
+    """
+
+    name: str
+    label: str
+    open: bool
+
+
+@attrs.frozen
+class Transition:
+    """One row of the transition table (流转规则): from states, on an event kind, to a state, with guards.
+
+    Attributes:
+        from_states: The states the row applies in.
+        event: The event kind, e.g. ``"sign_for"``.
+        to: The next state, or :data:`STAY` to keep the state.
+        actor: Who may send it: ``"any"``, ``"lead"`` or ``"handler"`` (lead or co-handler).
+        when: Named conditions (see :data:`CONDITIONS`), all of which must hold; ``!`` negates.
+        requires: Event fields that must be non-empty.
+        source: Where the rule comes from.
+    """
+
+    from_states: tuple[str, ...]
+    event: str
+    to: str
+    actor: str = "any"
+    when: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    source: str = ""
+
+    def target(self, state: str) -> str:
+        """The state after this row fires in ``state``."""
+        return state if self.to == STAY else self.to
+
+
+def _index(transitions: tuple[Transition, ...]) -> dict[tuple[str, str], tuple[Transition, ...]]:
+    index: dict[tuple[str, str], list[Transition]] = {}
+    for row in transitions:
+        for state in row.from_states:
+            index.setdefault((state, row.event), []).append(row)
+    return {key: tuple(rows) for key, rows in index.items()}
+
+
+@attrs.frozen(repr=False)
+class Lifecycle:
+    """A city's ticket lifecycle (工单生命周期): the transition table as data.
+
+    Load the bundled preset with :meth:`preset` or a user's own file with :meth:`from_toml`. The format
+    is the one of the bundled ``lifecycle-beijing.toml`` (documented in *Model and lifecycle*).
+
+    Attributes:
+        name: The lifecycle's name, e.g. ``"beijing"``.
+        title: A human title.
+        source: The sources it cites.
+        initial: The state of a ticket with no events.
+        states: The states, in file order.
+        transitions: The rows of the table, in file order.
+
+    Examples:
+        >>> bj = Lifecycle.preset("beijing")
+        >>> bj
+        Lifecycle('beijing')
+        >>> bj.events_from("dispatched")[:3]
+        ('sign_for', 'return_request', 'arbitration')
+        >>> bj.state("tracking").label
+        '挂账'
+    """
+
+    name: str
+    title: str
+    source: str
+    initial: str
+    states: tuple[State, ...]
+    transitions: tuple[Transition, ...]
+    _index: dict[tuple[str, str], tuple[Transition, ...]] = attrs.field(
+        init=False, eq=False, hash=False
+    )
+    _states: dict[str, State] = attrs.field(init=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Index the table by (state, event kind)."""
+        object.__setattr__(self, "_index", _index(self.transitions))
+        object.__setattr__(self, "_states", {s.name: s for s in self.states})
+
+    def __repr__(self) -> str:
+        """Show the lifecycle by name."""
+        return f"Lifecycle({self.name!r})"
+
+    @classmethod
+    def preset(cls, name: str) -> Lifecycle:
+        """Load a bundled lifecycle preset (预置流转规则) by name; cached.
+
+        Args:
+            name: The preset's name; bundled: ``"beijing"``.
+
+        Raises:
+            RuleError: No preset has this name.
+        """
+        return _preset(name)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Lifecycle:
+        """Load a lifecycle from a TOML file in the format of the bundled presets.
+
+        Args:
+            path: The file.
+
+        Raises:
+            DataFormatError: The file is unreadable or malformed; the error names file, key and value.
+        """
+        where = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise DataFormatError(
+                f"cannot read file: {exc.strerror}", field=where, value=where
+            ) from exc
+        return _parse(text, where)
+
+    @classmethod
+    def from_toml_text(cls, text: str, *, where: str = "<text>") -> Lifecycle:
+        """Load a lifecycle from TOML text (as :meth:`from_toml`), naming it ``where`` in errors."""
+        return _parse(text, where)
+
+    def state(self, name: str) -> State:
+        """The state called ``name``.
+
+        Raises:
+            RuleError: The lifecycle has no such state.
+        """
+        try:
+            return self._states[name]
+        except KeyError:
+            raise RuleError(
+                f"unknown state of lifecycle {self.name!r}", field="state", value=name
+            ) from None
+
+    def events_from(self, state: str) -> tuple[str, ...]:
+        """The event kinds some row allows in ``state``, in table order."""
+        kinds = (row.event for row in self.transitions if state in row.from_states)
+        return tuple(dict.fromkeys(kinds))
+
+    def rows(self, state: str, event: str) -> tuple[Transition, ...]:
+        """The rows for ``(state, event kind)``, in table order (empty when the event is not allowed)."""
+        return self._index.get((state, event), ())
+
+    def select(self, state: str, facts: Facts, event: Event) -> Transition:
+        """The row that fires for ``event`` in ``state``, after checking its guards.
+
+        Args:
+            state: The ticket's current state.
+            facts: What the ticket knows so far (its current lead, whether it was signed...).
+            event: The new event.
+
+        Raises:
+            TransitionError: No row allows the event, its conditions do not hold, the actor may not send
+                it, or a required field is empty.
+        """
+        rows = self.rows(state, event.kind)
+        if not rows:
+            allowed = ", ".join(self.events_from(state)) or "none"
+            raise TransitionError(f"allowed here: {allowed}", state=state, event=event.kind)
+        for row in rows:
+            if all(_holds(c, facts, event) for c in row.when):
+                _check_guards(row, state, facts, event)
+                return row
+        wanted = " or ".join("[" + ", ".join(row.when) + "]" for row in rows)
+        raise TransitionError(f"conditions not met; needs {wanted}", state=state, event=event.kind)
+
+
+def _check_guards(row: Transition, state: str, facts: Facts, event: Event) -> None:
+    actor = getattr(event, "actor", None)
+    if row.actor == "lead" and (actor is None or actor != facts.lead):
+        raise TransitionError(
+            f"only the current lead {facts.lead!r} may send it (actor {actor!r})",
+            state=state,
+            event=event.kind,
+        )
+    if row.actor == "handler" and (
+        actor is None or (actor != facts.lead and actor not in facts.co_handlers)
+    ):
+        raise TransitionError(
+            f"only the lead or a co-handler may send it (actor {actor!r})",
+            state=state,
+            event=event.kind,
+        )
+    for name in row.requires:
+        if getattr(event, name) in (None, ""):
+            raise TransitionError(f"field {name!r} is required", state=state, event=event.kind)
+
+
+@functools.cache
+def _preset(name: str) -> Lifecycle:
+    folder = resources.files("jiesu.model") / "presets"
+    file = folder / f"lifecycle-{name}.toml"
+    if not file.is_file():
+        known = sorted(
+            p.name.removeprefix("lifecycle-").removesuffix(".toml")
+            for p in folder.iterdir()
+            if p.name.startswith("lifecycle-")
+        )
+        raise RuleError(
+            f"unknown lifecycle preset; known: {', '.join(known)}", field="preset", value=name
+        )
+    return _parse(file.read_text(encoding="utf-8"), f"lifecycle-{name}.toml")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Parsing and checking a lifecycle file
+
+
+class _Reader:
+    """Checks a parsed TOML document, naming file and key in every error."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def fail(self, key: str, reason: str, value: object) -> DataFormatError:
+        return DataFormatError(reason, field=f"{self.where}: {key}", value=value)
+
+    def table(self, data: object, key: str, allowed: set[str]) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.fail(key, "must be a table", data)
+        for name in data:
+            if name not in allowed:
+                raise self.fail(
+                    f"{key}.{name}" if key else name,
+                    f"unknown key; allowed: {', '.join(sorted(allowed))}",
+                    data[name],
+                )
+        return data
+
+    def get(self, data: dict[str, Any], key: str, name: str, kind: type, default: object) -> Any:  # noqa: ANN401 - the value's type is checked against kind
+        where = f"{key}.{name}" if key else name
+        if name not in data:
+            if default is _REQUIRED:
+                raise self.fail(where, "missing key", None)
+            return default
+        value = data[name]
+        if not isinstance(value, kind):
+            raise self.fail(where, f"must be a {kind.__name__}", value)
+        return value
+
+    def strings(self, data: dict[str, Any], key: str, name: str) -> tuple[str, ...]:
+        value = self.get(data, key, name, list, [])
+        if not all(isinstance(v, str) and v for v in value):
+            raise self.fail(f"{key}.{name}", "must be a list of non-empty strings", value)
+        return tuple(value)
+
+
+_REQUIRED: Final = object()
+
+
+def _parse(text: str, where: str) -> Lifecycle:
+    reader = _Reader(where)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFormatError(f"invalid TOML: {exc}", field=where, value=None) from exc
+    reader.table(doc, "", {"lifecycle", "states", "transitions"})
+    head = reader.table(
+        reader.get(doc, "", "lifecycle", dict, _REQUIRED),
+        "lifecycle",
+        {"name", "title", "source", "initial"},
+    )
+    states = _states(reader, reader.get(doc, "", "states", dict, _REQUIRED))
+    names = {s.name for s in states}
+    initial = reader.get(head, "lifecycle", "initial", str, _REQUIRED)
+    if initial not in names:
+        raise reader.fail("lifecycle.initial", "unknown state", initial)
+    rows = reader.get(doc, "", "transitions", list, _REQUIRED)
+    transitions = tuple(
+        _transition(reader, row, f"transitions[{i}]", names) for i, row in enumerate(rows)
+    )
+    return Lifecycle(
+        name=reader.get(head, "lifecycle", "name", str, _REQUIRED),
+        title=reader.get(head, "lifecycle", "title", str, ""),
+        source=reader.get(head, "lifecycle", "source", str, ""),
+        initial=initial,
+        states=states,
+        transitions=transitions,
+    )
+
+
+def _states(reader: _Reader, data: dict[str, Any]) -> tuple[State, ...]:
+    states = []
+    for name, spec in data.items():
+        key = f"states.{name}"
+        if name == STAY:
+            raise reader.fail(key, f"{STAY!r} is reserved", name)
+        table = reader.table(spec, key, {"label", "open"})
+        states.append(
+            State(
+                name=name,
+                label=reader.get(table, key, "label", str, name),
+                open=reader.get(table, key, "open", bool, _REQUIRED),
+            )
+        )
+    if not states:
+        raise reader.fail("states", "must name at least one state", data)
+    return tuple(states)
+
+
+def _transition(reader: _Reader, data: object, key: str, states: set[str]) -> Transition:  # noqa: C901 - one check per key
+    table = reader.table(data, key, {"from", "event", "to", "actor", "when", "requires", "source"})
+    from_states = reader.strings(table, key, "from")
+    for state in from_states:
+        if state not in states:
+            raise reader.fail(f"{key}.from", "unknown state", state)
+    if not from_states:
+        raise reader.fail(f"{key}.from", "missing key", None)
+    event = reader.get(table, key, "event", str, _REQUIRED)
+    if event not in EVENT_TYPES:
+        raise reader.fail(
+            f"{key}.event", f"unknown event kind; allowed: {', '.join(EVENT_TYPES)}", event
+        )
+    cls = EVENT_TYPES[event]
+    fields = {f.name for f in attrs.fields(cls)}
+    to = reader.get(table, key, "to", str, _REQUIRED)
+    if to != STAY and to not in states:
+        raise reader.fail(f"{key}.to", f"unknown state (or {STAY!r})", to)
+    actor = reader.get(table, key, "actor", str, "any")
+    if actor not in ACTOR_GUARDS:
+        raise reader.fail(f"{key}.actor", f"must be one of {', '.join(ACTOR_GUARDS)}", actor)
+    if actor != "any" and "actor" not in fields:
+        raise reader.fail(f"{key}.actor", f"event {event!r} has no actor", actor)
+    when = reader.strings(table, key, "when")
+    for condition in when:
+        if condition.lstrip("!") not in CONDITIONS:
+            raise reader.fail(
+                f"{key}.when", f"unknown condition; known: {', '.join(CONDITIONS)}", condition
+            )
+    requires = reader.strings(table, key, "requires")
+    for name in requires:
+        if name not in fields or name == "at":
+            raise reader.fail(f"{key}.requires", f"event {event!r} has no such field", name)
+    return Transition(
+        from_states=from_states,
+        event=event,
+        to=to,
+        actor=actor,
+        when=when,
+        requires=requires,
+        source=reader.get(table, key, "source", str, ""),
+    )

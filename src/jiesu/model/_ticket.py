@@ -1,0 +1,419 @@
+"""The ticket (工单): a complaint and its history of events; every other fact is derived from them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from jiesu.errors import TransitionError, ValidationError
+from jiesu.model._base import Complaint
+from jiesu.model._events import (
+    EVENT_TYPES,
+    AnsweredAtIntake,
+    Arbitration,
+    Callback,
+    Dispatch,
+    Event,
+    ExclusionDecision,
+    ExclusionRequest,
+    ExtensionDecision,
+    ExtensionRequest,
+    FirstContact,
+    Merge,
+    NotDispatched,
+    Reopen,
+    Reply,
+    ReturnDecision,
+    ReturnRequest,
+    SignFor,
+    Supervision,
+    TrackingStart,
+    TrackingStop,
+)
+from jiesu.model._lifecycle import Lifecycle
+
+if TYPE_CHECKING:
+    import pendulum
+
+    from jiesu.model._duration import Duration
+    from jiesu.model._enums import DispatchMode, NotDispatchedClass
+
+_EVENT_CLASSES = tuple(EVENT_TYPES.values())
+
+
+@attrs.frozen
+class Fold:
+    """The running summary of a ticket's events (事件折叠结果), recomputed from the history, never stored.
+
+    Read it through :class:`Ticket`'s properties; guards of a :class:`Lifecycle` read it too.
+    """
+
+    state: str
+    last_at: pendulum.DateTime | None = None
+    answered_at_intake: bool = False
+    not_dispatched: NotDispatchedClass | None = None
+    lead: str | None = None
+    co_handlers: tuple[str, ...] = ()
+    dispatch_mode: DispatchMode | None = None
+    first_dispatched_at: pendulum.DateTime | None = None
+    dispatched_at: pendulum.DateTime | None = None
+    signed_at: pendulum.DateTime | None = None
+    first_contact_at: pendulum.DateTime | None = None
+    replied_at: pendulum.DateTime | None = None
+    closed_at: pendulum.DateTime | None = None
+    returns: tuple[ReturnRequest, ...] = ()
+    arbitrated: bool = False
+    extension_pending: bool = False
+    extensions: tuple[Duration, ...] = ()
+    pauses: tuple[tuple[pendulum.DateTime, pendulum.DateTime | None], ...] = ()
+    callback: Callback | None = None
+    reopen_count: int = 0
+    merged_into: str | None = None
+    exclusion_pending: bool = False
+    exclusion: ExclusionDecision | None = None
+    supervisions: tuple[Supervision, ...] = ()
+
+
+def _redispatch(
+    fold: Fold, at: pendulum.DateTime, lead: str, co_handlers: tuple[str, ...]
+) -> dict[str, Any]:
+    changes: dict[str, Any] = {"lead": lead, "co_handlers": co_handlers}
+    if lead != fold.lead:
+        changes.update(dispatched_at=at, signed_at=None, first_contact_at=None)
+    return changes
+
+
+def _effects(fold: Fold, event: Event) -> dict[str, Any]:  # noqa: C901, PLR0911, PLR0912 - one branch per event kind
+    """The derived facts an event changes, whatever the lifecycle's states are called."""
+    match event:
+        case AnsweredAtIntake():
+            return {"answered_at_intake": True}
+        case NotDispatched():
+            return {"not_dispatched": event.cls}
+        case Dispatch():
+            return {
+                "lead": event.lead,
+                "co_handlers": event.co_handlers,
+                "dispatch_mode": event.mode,
+                "first_dispatched_at": fold.first_dispatched_at or event.at,
+                "dispatched_at": event.at,
+                "signed_at": None,
+                "first_contact_at": None,
+            }
+        case SignFor():
+            return {"signed_at": event.at}
+        case ReturnRequest():
+            return {"returns": (*fold.returns, event)}
+        case ReturnDecision() if event.new_lead is not None:
+            return _redispatch(fold, event.at, event.new_lead, event.co_handlers)
+        case Arbitration():
+            return {
+                "arbitrated": True,
+                **_redispatch(fold, event.at, event.lead, event.co_handlers),
+            }
+        case FirstContact() if fold.first_contact_at is None:
+            return {"first_contact_at": event.at}
+        case ExtensionRequest():
+            return {"extension_pending": True}
+        case ExtensionDecision():
+            granted = (event.duration,) if event.duration is not None else ()
+            return {"extension_pending": False, "extensions": fold.extensions + granted}
+        case TrackingStart():
+            return {"pauses": (*fold.pauses, (event.at, None))}
+        case TrackingStop() if fold.pauses:
+            start, _ = fold.pauses[-1]
+            return {"pauses": (*fold.pauses[:-1], (start, event.at))}
+        case Supervision():
+            return {"supervisions": (*fold.supervisions, event)}
+        case Reply():
+            return {"replied_at": event.at}
+        case Callback():
+            return {"callback": event}
+        case Reopen():
+            return {"reopen_count": fold.reopen_count + 1}
+        case Merge():
+            return {"merged_into": event.into}
+        case ExclusionRequest():
+            return {"exclusion_pending": True}
+        case ExclusionDecision():
+            return {
+                "exclusion_pending": False,
+                "exclusion": event if event.approved else fold.exclusion,
+            }
+        case _:
+            return {}
+
+
+def step(lifecycle: Lifecycle, fold: Fold, event: Event, received_at: pendulum.DateTime) -> Fold:
+    """Apply one event to a fold: check time order and the lifecycle's guards, then derive the facts.
+
+    Raises:
+        TransitionError: The event goes back in time, or the lifecycle refuses it.
+    """
+    if not isinstance(event, _EVENT_CLASSES):
+        raise ValidationError("must be a ticket event", field="event", value=event)
+    before = fold.last_at or received_at
+    if event.at < before:
+        what = "the previous event" if fold.last_at is not None else "the complaint's received_at"
+        raise TransitionError(
+            f"at {event.at.isoformat()} is earlier than {what} ({before.isoformat()})",
+            state=fold.state,
+            event=event.kind,
+        )
+    row = lifecycle.select(fold.state, fold, event)
+    state = row.target(fold.state)
+    changes = _effects(fold, event)
+    was_open = lifecycle.state(fold.state).open
+    now_open = lifecycle.state(state).open
+    if was_open and not now_open:
+        changes["closed_at"] = event.at
+    elif now_open:
+        changes["closed_at"] = None
+    return attrs.evolve(fold, state=state, last_at=event.at, **changes)
+
+
+def _default_lifecycle() -> Lifecycle:
+    return Lifecycle.preset("beijing")
+
+
+def _to_events(value: object) -> tuple[Event, ...]:
+    if not isinstance(value, Iterable) or isinstance(value, (str, bytes)):
+        raise ValidationError("must be a sequence of events", field="events", value=value)
+    return tuple(value)
+
+
+def _complaint_check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    del instance
+    if not isinstance(value, Complaint):
+        raise ValidationError("must be a Complaint", field=attribute.name, value=value)
+
+
+def _lifecycle_check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    del instance
+    if not isinstance(value, Lifecycle):
+        raise ValidationError("must be a Lifecycle", field=attribute.name, value=value)
+
+
+def fold_events(
+    complaint: Complaint, events: tuple[Event, ...], lifecycle: Lifecycle
+) -> tuple[Fold, ...]:
+    """Every intermediate fold of ``events`` (the first is the fold before any event)."""
+    fold = Fold(state=lifecycle.initial)
+    folds = [fold]
+    for event in events:
+        fold = step(lifecycle, fold, event, complaint.received_at)
+        folds.append(fold)
+    return tuple(folds)
+
+
+@attrs.frozen
+class Ticket:
+    """A ticket (工单): the complaint, its history of events, and the lifecycle that governs it.
+
+    Constructing a ticket replays its events through the lifecycle, so a ticket always holds a valid
+    history. Every fact below (state, lead, milestones, returns, pauses...) is recomputed from the events;
+    nothing is stored beside them. Change a ticket with :meth:`apply`, which returns a new ticket.
+
+    Attributes:
+        complaint: The request as recorded at intake (诉求).
+        events: The history (流转记录), in time order.
+        lifecycle: The transition table (default: the ``beijing`` preset).
+
+    Examples:
+        >>> import pendulum
+        >>> from jiesu.model import Complaint, Dispatch, Intake, SignFor
+        >>> t0 = pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai")
+        >>> c = Complaint("C1", t0, "phone", "complaint", "normal", "01.02.03")
+        >>> t = Ticket(c).apply(Intake(t0)).apply(Dispatch(t0.add(minutes=20), "S01", ["D07"]))
+        >>> t.state, t.lead, t.co_handlers
+        ('dispatched', 'S01', ('D07',))
+        >>> t.apply(SignFor(t0.add(minutes=30), "D07"))
+        Traceback (most recent call last):
+        ...
+        jiesu.errors.TransitionError: event 'sign_for' is not allowed in state 'dispatched': only the current lead 'S01' may send it (actor 'D07')
+        >>> t.apply(SignFor(t0.add(minutes=30), "S01")).signed_at.isoformat()
+        '2025-03-03T09:30:00+08:00'
+    """  # noqa: E501 - the doctest shows the whole message
+
+    complaint: Complaint = attrs.field(validator=_complaint_check)
+    events: tuple[Event, ...] = attrs.field(default=(), converter=_to_events)
+    lifecycle: Lifecycle = attrs.field(
+        factory=_default_lifecycle, validator=_lifecycle_check, repr=False
+    )
+    _fold: Fold = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Replay the events through the lifecycle (raises ``TransitionError`` on a bad history)."""
+        folds = fold_events(self.complaint, self.events, self.lifecycle)
+        object.__setattr__(self, "_fold", folds[-1])
+
+    @classmethod
+    def from_events(
+        cls,
+        complaint: Complaint,
+        events: Iterable[Event],
+        lifecycle: Lifecycle | None = None,
+    ) -> Ticket:
+        """Build a ticket from a complaint and its history (the same as the constructor).
+
+        Args:
+            complaint: The request.
+            events: Its events in time order.
+            lifecycle: The transition table (default: the ``beijing`` preset).
+
+        Raises:
+            TransitionError: Some event is refused in the state the earlier ones lead to.
+        """
+        return cls(complaint, tuple(events), lifecycle or _default_lifecycle())
+
+    def apply(self, event: Event) -> Ticket:
+        """Return a new ticket with ``event`` appended (the old ticket is unchanged).
+
+        Raises:
+            TransitionError: The current state refuses the event (named with state and event), a guard
+                fails (actor, required field, conditions), or the event is earlier than the last one.
+        """
+        step(self.lifecycle, self._fold, event, self.complaint.received_at)
+        return Ticket(self.complaint, (*self.events, event), self.lifecycle)
+
+    def history(self) -> tuple[tuple[Event, str], ...]:
+        """Each event with the state it led to (流转记录), in order."""
+        folds = fold_events(self.complaint, self.events, self.lifecycle)
+        return tuple((e, f.state) for e, f in zip(self.events, folds[1:], strict=True))
+
+    @property
+    def id(self) -> str:
+        """The ticket's id (工单编号), the complaint's id."""
+        return self.complaint.id
+
+    @property
+    def state(self) -> str:
+        """The current state's code (当前状态), e.g. ``"handling"``."""
+        return self._fold.state
+
+    @property
+    def state_label(self) -> str:
+        """The current state's Chinese label, e.g. ``"办理中"``."""
+        return self.lifecycle.state(self._fold.state).label
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the ticket is open (未办结) in its lifecycle's coarse categories."""
+        return self.lifecycle.state(self._fold.state).open
+
+    @property
+    def answered_at_intake(self) -> bool:
+        """Whether it was answered on the spot (即时答复), never dispatched."""
+        return self._fold.answered_at_intake
+
+    @property
+    def not_dispatched(self) -> NotDispatchedClass | None:
+        """The class under which it was not dispatched (不予派单类别), if so."""
+        return self._fold.not_dispatched
+
+    @property
+    def lead(self) -> str | None:
+        """The current lead unit's code (主办单位), after returns and arbitration."""
+        return self._fold.lead
+
+    @property
+    def co_handlers(self) -> tuple[str, ...]:
+        """The current co-handlers' codes (协办单位)."""
+        return self._fold.co_handlers
+
+    @property
+    def dispatch_mode(self) -> DispatchMode | None:
+        """How the latest dispatch was made (派单方式), if dispatched."""
+        return self._fold.dispatch_mode
+
+    @property
+    def first_dispatched_at(self) -> pendulum.DateTime | None:
+        """When it was first dispatched (首次派单时间)."""
+        return self._fold.first_dispatched_at
+
+    @property
+    def dispatched_at(self) -> pendulum.DateTime | None:
+        """When the current lead received it (latest effective dispatch or re-dispatch, 改派)."""
+        return self._fold.dispatched_at
+
+    @property
+    def signed_at(self) -> pendulum.DateTime | None:
+        """When the current lead signed for it (签收时间); reset by a re-dispatch to another lead."""
+        return self._fold.signed_at
+
+    @property
+    def first_contact_at(self) -> pendulum.DateTime | None:
+        """When the current lead first contacted the citizen (首次联系时间)."""
+        return self._fold.first_contact_at
+
+    @property
+    def replied_at(self) -> pendulum.DateTime | None:
+        """When the unit last replied (答复时间)."""
+        return self._fold.replied_at
+
+    @property
+    def closed_at(self) -> pendulum.DateTime | None:
+        """When it last entered a closed state (办结时间); ``None`` while open."""
+        return self._fold.closed_at
+
+    @property
+    def returns(self) -> tuple[ReturnRequest, ...]:
+        """Every return request (退单申请), in order."""
+        return self._fold.returns
+
+    @property
+    def return_count(self) -> int:
+        """How many times a unit asked to return it (退单次数)."""
+        return len(self._fold.returns)
+
+    @property
+    def arbitrated(self) -> bool:
+        """Whether the lead was pinned by arbitration (已裁定)."""
+        return self._fold.arbitrated
+
+    @property
+    def extensions(self) -> tuple[Duration, ...]:
+        """The approved extensions (已批准延期), in order."""
+        return self._fold.extensions
+
+    @property
+    def pauses(self) -> tuple[tuple[pendulum.DateTime, pendulum.DateTime | None], ...]:
+        """Tracked intervals (挂账区间) ``(start, stop)``; ``stop`` is ``None`` while still tracked."""
+        return self._fold.pauses
+
+    @property
+    def callback(self) -> Callback | None:
+        """The latest callback (最近一次回访), if any."""
+        return self._fold.callback
+
+    @property
+    def reopen_count(self) -> int:
+        """How many times it was reopened (重办次数)."""
+        return self._fold.reopen_count
+
+    @property
+    def merged_into(self) -> str | None:
+        """The id of the ticket it was merged into (并入工单), if merged."""
+        return self._fold.merged_into
+
+    @property
+    def exclusion(self) -> ExclusionDecision | None:
+        """The approved exclusion (已批准剔除), if any."""
+        return self._fold.exclusion
+
+    @property
+    def supervisions(self) -> tuple[Supervision, ...]:
+        """Every supervision (督办), in order."""
+        return self._fold.supervisions
+
+    @property
+    def extension_pending(self) -> bool:
+        """Whether an extension request awaits its decision."""
+        return self._fold.extension_pending
+
+    @property
+    def exclusion_pending(self) -> bool:
+        """Whether an exclusion request awaits its decision."""
+        return self._fold.exclusion_pending

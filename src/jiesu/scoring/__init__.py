@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from jiesu.scoring._bulk import CALLBACK_CODES, SATISFACTION_CODES, score_many, tally_many
 from jiesu.scoring._data import Adjustment, Exclusion, excluded_many
+from jiesu.scoring._frames import ZH_HEADERS, ColumnMap, score_frame, tally_frame
 from jiesu.scoring._rules import Grade, Points, Rules, Weights
 from jiesu.scoring._tally import STATES, Score, Scorecard, Tally, state_code
 
@@ -16,7 +17,9 @@ __all__ = [
     "CALLBACK_CODES",
     "SATISFACTION_CODES",
     "STATES",
+    "ZH_HEADERS",
     "Adjustment",
+    "ColumnMap",
     "Exclusion",
     "Grade",
     "Points",
@@ -26,7 +29,9 @@ __all__ = [
     "Tally",
     "Weights",
     "excluded_many",
+    "score_frame",
     "score_many",
     "state_code",
+    "tally_frame",
     "tally_many",
 ]

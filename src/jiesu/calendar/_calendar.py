@@ -1,0 +1,861 @@
+"""The working calendar (工作日历): working days, holidays and working hours, scalar and vectorized.
+
+Every query is answered from day tables built once per calendar: a working-day flag per date, the
+cumulative count of working days, the indices of working days, and per-date working intervals with their
+cumulative working time. The scalar methods walk these tables day by day; the ``*_many`` twins answer whole
+arrays with gathers and ``searchsorted``, without a Python loop per element.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import zoneinfo
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pendulum
+
+from jiesu.calendar._holidays import HolidayData, HolidaySpan
+from jiesu.calendar._hours import CalendarOverlay, WorkingHours
+from jiesu.errors import (
+    CalendarCoverageError,
+    CalendarError,
+    Problem,
+    ValidationError,
+    ValidationReport,
+)
+from jiesu.model import DEFAULT_TZ, aware
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["BeyondCoverage", "WorkCalendar"]
+
+BeyondCoverage = Literal["raise", "weekdays"]
+"""What to do with a date outside the notice years: refuse it, or treat it by weekday only (周一至周五)."""
+
+_EPOCH = dt.date(1970, 1, 1)
+_DAY_US = 86_400_000_000
+_US = 1_000_000
+_SATURDAY = 5
+_WEEKDAYS_RANGE = (dt.date(1970, 1, 1), dt.date(2099, 12, 31))
+_GROUPS = ("women", "youth", "children", "military")
+
+
+def _ordinal(day: dt.date) -> int:
+    return (day - _EPOCH).days
+
+
+def _from_ordinal(n: int) -> dt.date:
+    return _EPOCH + dt.timedelta(days=int(n))
+
+
+@functools.cache
+def _zone_table(tz: str, first: int, last: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """UTC instants (µs) where the zone's offset changes, and the offset (µs) from each, over a day range."""
+    zone = zoneinfo.ZoneInfo(tz)
+
+    def offset(us: int) -> int:
+        when = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=us)
+        delta = when.astimezone(zone).utcoffset()
+        return int(delta.total_seconds()) * _US if delta is not None else 0
+
+    starts = [np.iinfo(np.int64).min]
+    offsets = [offset((first - 1) * _DAY_US)]
+    for day in range(first - 1, last + 2):
+        here = offset((day + 1) * _DAY_US)
+        if here != offsets[-1]:
+            lo, hi = day * _DAY_US, (day + 1) * _DAY_US  # offset(lo) old, offset(hi) new
+            while hi - lo > _US:
+                mid = (lo + hi) // 2
+                lo, hi = (mid, hi) if offset(mid) == offsets[-1] else (lo, mid)
+            starts.append(hi)
+            offsets.append(here)
+    return np.array(starts, dtype=np.int64), np.array(offsets, dtype=np.int64)
+
+
+class WorkCalendar:
+    """China's working calendar (工作日历): notices, overlays and working hours, with a time zone.
+
+    Build the national calendar with :meth:`china`; lay regional or unit overlays over it with
+    :meth:`with_overlay`, and a group's half-day holidays with :meth:`for_group`.
+
+    Semantics (the start day never counts, the end day does — 期间开始之日不计算在内):
+
+    * ``add_workdays(d, n)``: for ``n > 0`` the ``n``-th working day strictly after ``d``; for ``n < 0``
+      the ``|n|``-th working day strictly before ``d``; for ``n == 0``, ``d`` itself (no rolling), even
+      when ``d`` is not a working day. From a Saturday, ``+1`` is the next working day.
+    * ``workdays_between(a, b)``: for ``b >= a`` the working days in ``(a, b]``; for ``b < a`` minus the
+      working days in ``[b, a)``. So ``workdays_between(d, add_workdays(d, n)) == n`` for every ``n``,
+      and the count never decreases as ``b`` grows.
+    * ``add_working_hours(t, h)``: the earliest instant at which ``h`` hours of working time have passed
+      since ``t`` (so +7 h from 09:00 on a 7-hour day ends at 17:30, not at 09:00 the next day);
+      ``h == 0`` returns ``t``.
+    * ``working_time_between(a, b)``: working time in ``[a, b]``; negative when ``b < a``.
+
+    Dates are local calendar dates. Aware datetimes are first converted to the calendar's zone (default
+    Asia/Shanghai) and their local date is used; naive datetimes are refused. Dates outside the notice years
+    raise :class:`~jiesu.errors.CalendarCoverageError` unless the calendar was built with
+    ``beyond_coverage="weekdays"``. The last ``provisional_days`` days of the last notice year (and, when
+    treated by weekday, every date outside the notice years) are **provisional**: the next notice can still
+    change them (:meth:`is_provisional`).
+
+    Examples:
+        >>> import datetime as dt
+        >>> cal = WorkCalendar.china()
+        >>> cal.is_workday(dt.date(2026, 2, 14))  # a Saturday made a working day (调休上班)
+        True
+        >>> cal.holiday_name(dt.date(2026, 2, 16))
+        '春节'
+        >>> cal.add_workdays(dt.date(2026, 2, 13), 1)
+        datetime.date(2026, 2, 14)
+        >>> cal.workdays_between(dt.date(2026, 2, 13), dt.date(2026, 2, 24))
+        2
+    """
+
+    def __init__(
+        self,
+        data: HolidayData | None = None,
+        *,
+        overlays: Sequence[CalendarOverlay] = (),
+        hours: WorkingHours | None = None,
+        tz: str = DEFAULT_TZ,
+        beyond_coverage: BeyondCoverage = "raise",
+        provisional_days: int = 7,
+    ) -> None:
+        """Build the day tables (see the class docstring for the arguments' meaning)."""
+        if beyond_coverage not in ("raise", "weekdays"):
+            raise CalendarError(
+                "must be 'raise' or 'weekdays'", field="beyond_coverage", value=beyond_coverage
+            )
+        try:
+            zoneinfo.ZoneInfo(tz)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+            raise CalendarError("unknown time zone", field="tz", value=tz) from None
+        if isinstance(provisional_days, bool) or not 0 <= provisional_days <= 366:  # noqa: PLR2004 - a year
+            raise CalendarError(
+                "must be an integer 0..366", field="provisional_days", value=provisional_days
+            )
+        self.data = data if data is not None else HolidayData.bundled()
+        self.overlays = tuple(overlays)
+        self.hours = hours if hours is not None else WorkingHours()
+        self.tz = tz
+        self.beyond_coverage: BeyondCoverage = beyond_coverage
+        self.provisional_days = provisional_days
+        self.first = dt.date(self.data.first_year, 1, 1)
+        self.last = dt.date(self.data.last_year, 12, 31)
+        self.provisional_from = self.last - dt.timedelta(days=provisional_days - 1)
+        lo, hi = (self.first, self.last)
+        if beyond_coverage == "weekdays":
+            lo, hi = min(lo, _WEEKDAYS_RANGE[0]), max(hi, _WEEKDAYS_RANGE[1])
+        self.table_first, self.table_last = lo, hi
+        self._build()
+
+    # ------------------------------------------------------------------------------------ construction
+
+    @classmethod
+    def china(
+        cls,
+        *,
+        hours: WorkingHours | str | None = None,
+        tz: str = DEFAULT_TZ,
+        beyond_coverage: BeyondCoverage = "raise",
+        extra_files: Iterable[str] = (),
+        provisional_days: int = 7,
+    ) -> WorkCalendar:
+        """The national calendar (全国工作日历) from the bundled notices 2010–2026.
+
+        Args:
+            hours: Working hours (default 09:00–12:00 and 13:30–17:30); text or :class:`WorkingHours`.
+            tz: The calendar's time zone (default Asia/Shanghai).
+            beyond_coverage: ``"raise"`` (default) or ``"weekdays"`` to treat dates outside the notice
+                years by weekday only.
+            extra_files: The user's own TOML files adding a year or an amendment.
+            provisional_days: How many final days of the last notice year are flagged provisional.
+
+        Returns:
+            The calendar.
+
+        Examples:
+            >>> import datetime as dt
+            >>> cal = WorkCalendar.china(beyond_coverage="weekdays")
+            >>> cal.is_workday(dt.date(2027, 1, 4)), cal.is_provisional(dt.date(2027, 1, 4))
+            (True, True)
+        """
+        data = HolidayData.bundled()
+        for path in extra_files:
+            data = data.with_file(path)
+        if isinstance(hours, str):
+            hours = WorkingHours(hours)
+        return cls(
+            data,
+            hours=hours,
+            tz=tz,
+            beyond_coverage=beyond_coverage,
+            provisional_days=provisional_days,
+        )
+
+    def with_overlay(self, overlay: CalendarOverlay) -> WorkCalendar:
+        """A new calendar with ``overlay`` laid over this one (regional days off, a 7×24 unit...).
+
+        Examples:
+            >>> import datetime as dt
+            >>> from jiesu.calendar import CalendarOverlay
+            >>> duty = WorkCalendar.china().with_overlay(CalendarOverlay.twenty_four_seven("值班室", "单位值班制度"))
+            >>> duty.is_workday(dt.date(2026, 2, 17)), duty.holiday_name(dt.date(2026, 2, 17))
+            (True, '春节')
+        """
+        if not isinstance(overlay, CalendarOverlay):
+            raise CalendarError("must be a CalendarOverlay", field="overlay", value=overlay)
+        return WorkCalendar(
+            self.data,
+            overlays=(*self.overlays, overlay),
+            hours=self.hours,
+            tz=self.tz,
+            beyond_coverage=self.beyond_coverage,
+            provisional_days=self.provisional_days,
+        )
+
+    def for_group(self, group: str) -> WorkCalendar:
+        """The calendar of a group with its own holidays (部分公民放假): women, youth, children, military.
+
+        The group's days (妇女节 3/8, 青年节 5/4, 儿童节 6/1, 建军节 8/1) apply only when they fall on a
+        working day; they are not made up when they fall on a weekend (放假办法 Art. 6). A half day off
+        keeps the morning's working hours (the afternoon off is an assumed reading); a full day is a day
+        off. The general calendar is unaffected.
+
+        Examples:
+            >>> import datetime as dt
+            >>> women = WorkCalendar.china().for_group("women")
+            >>> women.working_time_between(
+            ...     pendulum.datetime(2024, 3, 8, tz="Asia/Shanghai"), pendulum.datetime(2024, 3, 9, tz="Asia/Shanghai")
+            ... )
+            datetime.timedelta(seconds=10800)
+        """
+        from jiesu.calendar._groups import group_holidays  # noqa: PLC0415 - avoids an import cycle
+
+        if group not in _GROUPS:
+            raise CalendarError(f"must be one of {', '.join(_GROUPS)}", field="group", value=group)
+        days_off: list[HolidaySpan] = []
+        by_date: dict[dt.date, object] = {}
+        for holiday in (h for h in group_holidays() if h.group == group):
+            for year in range(self.data.first_year, self.data.last_year + 1):
+                day = dt.date(year, holiday.month, holiday.day)
+                if not self.is_workday(day):
+                    continue
+                if holiday.portion == "full_day":
+                    days_off.append(HolidaySpan(holiday.name, holiday.en, day, day))
+                else:
+                    morning = [
+                        (s, min(e, 12 * 3600)) for s, e in self._hours_on(day) if s < 12 * 3600
+                    ]
+                    by_date[day] = morning
+        hours = WorkingHours(self.hours.default, by_date)
+        overlay = CalendarOverlay(
+            f"group:{group}",
+            "《全国年节及纪念日放假办法》第三条",
+            days_off=tuple(days_off),
+            hours=hours,
+        )
+        return self.with_overlay(overlay)
+
+    def _hours_on(self, day: dt.date) -> tuple[tuple[int, int], ...]:
+        i = _ordinal(day) - self._t0
+        return tuple(
+            (int(s) // _US, int(e) // _US)
+            for s, e in zip(self._ivs[i], self._ive[i], strict=True)
+            if e > s
+        )
+
+    def _build(self) -> None:
+        t0, t1 = _ordinal(self.table_first), _ordinal(self.table_last)
+        self._t0, self._n = t0, t1 - t0 + 1
+        work, code, hours = self._day_status()
+        self._effective_hours = hours
+        self._work = work
+        self._code = code
+        self._cum = np.concatenate([[0], np.cumsum(work, dtype=np.int64)])
+        self._widx = np.flatnonzero(work).astype(np.int64)
+        self._ivs, self._ive = self._intervals(hours, work)
+        self._ilen = self._ive - self._ivs
+        self._icum = np.cumsum(self._ilen, axis=1)
+        self._wcum = np.concatenate([[0], np.cumsum(self._icum[:, -1])])
+        self._tr_utc, self._tr_off = _zone_table(self.tz, t0, t1)
+
+    def _day_status(self) -> tuple[NDArray[np.bool_], NDArray[np.int32], WorkingHours]:
+        """Working flag and holiday-name code per table day, and the hours in force."""
+        t0, n = self._t0, self._n
+        work = (
+            np.arange(t0, t0 + n, dtype=np.int64) + 3
+        ) % 7 < _SATURDAY  # 1970-01-01 was a Thursday
+        code = np.full(n, -1, dtype=np.int32)
+        self._names: list[str] = []
+
+        def mark(span: HolidaySpan) -> None:
+            a, b = max(_ordinal(span.start) - t0, 0), min(_ordinal(span.end) - t0, n - 1)
+            if span.name not in self._names:
+                self._names.append(span.name)
+            code[a : b + 1] = self._names.index(span.name)
+            work[a : b + 1] = False
+
+        def set_working(days: Iterable[dt.date]) -> None:
+            idx = np.array([_ordinal(d) - t0 for d in days], dtype=np.int64)
+            work[idx[(idx >= 0) & (idx < n)]] = True
+
+        for span in self.data.spans():
+            mark(span)
+        set_working(self.data.workdays())
+        hours = self.hours
+        for overlay in self.overlays:
+            work[:] |= overlay.every_day
+            for span in overlay.days_off:
+                mark(span)
+            set_working(overlay.working_days)
+            hours = hours.merged(overlay.hours) if overlay.hours is not None else hours
+        return work, code, hours
+
+    def _intervals(
+        self, hours: WorkingHours, work: NDArray[np.bool_]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Working intervals per day (µs after local midnight), padded with empty intervals."""
+        width = max([len(hours.default), *(len(h) for _, h in hours.by_date), 1])
+        ivs = np.zeros((self._n, width), dtype=np.int64)
+        ive = np.zeros((self._n, width), dtype=np.int64)
+        for k, (s, e) in enumerate(hours.default):
+            ivs[:, k], ive[:, k] = s * _US, e * _US
+        for day, intervals in hours.by_date:
+            i = _ordinal(day) - self._t0
+            if 0 <= i < self._n:
+                ivs[i], ive[i] = 0, 0
+                for k, (s, e) in enumerate(intervals):
+                    ivs[i, k], ive[i, k] = s * _US, e * _US
+        ive[~work] = ivs[~work]  # no working time on days off
+        return ivs, ive
+
+    def __repr__(self) -> str:
+        """Show how the calendar was built."""
+        overlays = ", ".join(o.name for o in self.overlays)
+        return (
+            f"WorkCalendar({self.first}..{self.last}, tz={self.tz!r}, "
+            f"beyond_coverage={self.beyond_coverage!r}, overlays=[{overlays}])"
+        )
+
+    # --------------------------------------------------------------------------------- scalar helpers
+
+    def _coverage(self, value: object, field: str) -> CalendarCoverageError:
+        return CalendarCoverageError(
+            value, first=self.table_first, last=self.table_last, field=field
+        )
+
+    def _local_date(self, value: object, field: str) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return aware(value, field=field).in_timezone(self.tz).date()
+        if isinstance(value, dt.date):
+            return value
+        raise ValidationError("must be a date or an aware datetime", field=field, value=value)
+
+    def _index(self, value: object, field: str = "date") -> int:
+        day = self._local_date(value, field)
+        i = _ordinal(day) - self._t0
+        if not 0 <= i < self._n:
+            raise self._coverage(day, field)
+        return i
+
+    # ------------------------------------------------------------------------------------- scalar API
+
+    def is_workday(self, day: dt.date) -> bool:
+        """Whether ``day`` is a working day (是否工作日); an aware datetime is taken at its local date.
+
+        Raises:
+            CalendarCoverageError: The date lies outside the covered years.
+            ValidationError: Not a date, or a naive datetime.
+
+        Examples:
+            >>> import datetime as dt
+            >>> cal = WorkCalendar.china()
+            >>> cal.is_workday(dt.date(2024, 2, 9))  # 除夕 2024 was a working day
+            True
+            >>> cal.is_workday(dt.date(2027, 1, 4))
+            Traceback (most recent call last):
+            ...
+            jiesu.errors.CalendarCoverageError: date: outside the calendar's covered range 2010-01-01..2026-12-31; pass beyond_coverage='weekdays' to treat such dates by weekday only (got datetime.date(2027, 1, 4))
+        """  # noqa: E501 - the doctest shows the whole message
+        return bool(self._work[self._index(day)])
+
+    def is_holiday(self, day: dt.date) -> bool:
+        """Whether ``day`` lies in a named holiday span (法定节假日), national or from an overlay.
+
+        Ordinary weekends are not holidays. A unit working 7×24 still sees 春节 as a holiday, although
+        it is a working day for that unit.
+
+        Examples:
+            >>> import datetime as dt
+            >>> WorkCalendar.china().is_holiday(dt.date(2025, 10, 8))
+            True
+        """
+        return bool(self._code[self._index(day)] >= 0)
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        """The name of the holiday span containing ``day`` (节日名称), or ``None``.
+
+        Examples:
+            >>> import datetime as dt
+            >>> WorkCalendar.china().holiday_name(dt.date(2023, 10, 1))
+            '中秋节、国庆节'
+        """
+        code = int(self._code[self._index(day)])
+        return self._names[code] if code >= 0 else None
+
+    def is_provisional(self, day: dt.date) -> bool:
+        """Whether ``day``'s status can still change (待定): late December of the last year, or beyond.
+
+        Late December of the last notice year can still be changed by the next year's notice; a date
+        treated by weekday only (outside the notice years) is always provisional.
+
+        Examples:
+            >>> import datetime as dt
+            >>> cal = WorkCalendar.china()
+            >>> cal.is_provisional(dt.date(2026, 12, 28)), cal.is_provisional(dt.date(2026, 12, 1))
+            (True, False)
+        """
+        d = self._local_date(day, "date")
+        i = _ordinal(d) - self._t0
+        if not 0 <= i < self._n:
+            raise self._coverage(d, "date")
+        return d >= self.provisional_from or d < self.first
+
+    def next_workday(self, day: dt.date) -> dt.date:
+        """The first working day strictly after ``day`` (下一个工作日).
+
+        Examples:
+            >>> import datetime as dt
+            >>> WorkCalendar.china().next_workday(dt.date(2025, 9, 30))
+            datetime.date(2025, 10, 9)
+        """
+        return self.add_workdays(day, 1)
+
+    def previous_workday(self, day: dt.date) -> dt.date:
+        """The last working day strictly before ``day`` (上一个工作日).
+
+        Examples:
+            >>> import datetime as dt
+            >>> WorkCalendar.china().previous_workday(dt.date(2025, 10, 9))
+            datetime.date(2025, 9, 30)
+        """
+        return self.add_workdays(day, -1)
+
+    def add_workdays(self, day: dt.date, n: int) -> dt.date:
+        """The date ``n`` working days after (or, when negative, before) ``day`` (加减工作日).
+
+        See the class docstring for the exact rule (the start day never counts; ``n == 0`` returns ``day``).
+
+        Raises:
+            CalendarCoverageError: ``day`` or the result lies outside the covered years.
+            ValidationError: ``n`` is not an integer.
+
+        Examples:
+            >>> import datetime as dt
+            >>> cal = WorkCalendar.china()
+            >>> cal.add_workdays(dt.date(2024, 9, 27), 3)  # Fri + 3: Sun 9-29 is worked, 10-1..7 are off
+            datetime.date(2024, 10, 8)
+            >>> cal.add_workdays(dt.date(2024, 10, 8), -3)
+            datetime.date(2024, 9, 27)
+        """
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise ValidationError("must be an integer", field="n", value=n)
+        i = self._index(day)
+        step = 1 if n > 0 else -1
+        left = abs(int(n))
+        while left:
+            i += step
+            if not 0 <= i < self._n:
+                raise self._coverage(
+                    f"{self._local_date(day, 'date')} {n:+d} working days", "result"
+                )
+            left -= bool(self._work[i])
+        return _from_ordinal(i + self._t0)
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """The working days from ``start`` to ``end`` (间隔工作日数): ``(start, end]``, or minus ``[end, start)``.
+
+        Examples:
+            >>> import datetime as dt
+            >>> cal = WorkCalendar.china()
+            >>> cal.workdays_between(dt.date(2025, 9, 26), dt.date(2025, 10, 10))
+            5
+            >>> cal.workdays_between(dt.date(2025, 10, 10), dt.date(2025, 9, 26))
+            -5
+        """
+        a, b = self._index(start, "start"), self._index(end, "end")
+        if b >= a:
+            return int(self._work[a + 1 : b + 1].sum())
+        return -int(self._work[b:a].sum())
+
+    def _local(self, when: object, field: str) -> tuple[int, int]:
+        """(table day index, µs after local midnight) of an aware datetime."""
+        local = aware(when, field=field).in_timezone(self.tz)
+        i = self._index(local.date(), field)
+        us = ((local.hour * 60 + local.minute) * 60 + local.second) * _US + local.microsecond
+        return i, us
+
+    def _instant(self, i: int, us: int) -> pendulum.DateTime:
+        wall = dt.datetime.combine(_from_ordinal(i + self._t0), dt.time()) + dt.timedelta(
+            microseconds=us
+        )
+        return pendulum.datetime(
+            wall.year,
+            wall.month,
+            wall.day,
+            wall.hour,
+            wall.minute,
+            wall.second,
+            wall.microsecond,
+            tz=self.tz,
+        )
+
+    def add_working_hours(self, when: dt.datetime, hours: float) -> pendulum.DateTime:
+        """The earliest instant at which ``hours`` of working time have passed since ``when`` (加工作小时).
+
+        Args:
+            when: An aware datetime.
+            hours: Non-negative working hours (fractions allowed).
+
+        Returns:
+            An aware datetime in the calendar's zone.
+
+        Raises:
+            ValidationError: ``when`` is naive or ``hours`` is negative or not a number.
+            CalendarCoverageError: The start or the result lies outside the covered years.
+
+        Examples:
+            >>> cal = WorkCalendar.china()
+            >>> start = pendulum.datetime(2025, 9, 30, 16, 30, tz="Asia/Shanghai")
+            >>> cal.add_working_hours(start, 2).isoformat()  # 1 h on 9-30, the rest after the holiday
+            '2025-10-09T10:00:00+08:00'
+        """
+        left = _hours_us(hours)
+        i, us = self._local(when, "when")
+        if left == 0:
+            return aware(when, field="when").in_timezone(self.tz)
+        while True:
+            for s, e in zip(self._ivs[i], self._ive[i], strict=True):
+                begin = max(int(s), us)
+                avail = int(e) - begin
+                if avail <= 0:
+                    continue
+                if left <= avail:
+                    return self._instant(i, begin + left)
+                left -= avail
+            i, us = i + 1, 0
+            if i >= self._n:
+                raise self._coverage(
+                    f"{aware(when, field='when')} + {hours} working hours", "result"
+                )
+
+    def working_time_between(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """Working time between two aware instants (工作时长); negative when ``end`` is before ``start``.
+
+        Examples:
+            >>> cal = WorkCalendar.china()
+            >>> cal.working_time_between(
+            ...     pendulum.datetime(2025, 9, 30, 9, tz="Asia/Shanghai"),
+            ...     pendulum.datetime(2025, 10, 9, 10, tz="Asia/Shanghai"),
+            ... )
+            datetime.timedelta(seconds=28800)
+        """
+        a = self._local(start, "start")
+        b = self._local(end, "end")
+        sign = 1
+        if b < a:
+            a, b, sign = b, a, -1
+        total = 0
+        for i in range(a[0], b[0] + 1):
+            lo = a[1] if i == a[0] else 0
+            hi = b[1] if i == b[0] else _DAY_US
+            for s, e in zip(self._ivs[i], self._ive[i], strict=True):
+                total += max(0, min(int(e), hi) - max(int(s), lo))
+        return dt.timedelta(microseconds=sign * total)
+
+    # -------------------------------------------------------------------------------------- array paths
+
+    def _days_many(self, values: ArrayLike, field: str) -> NDArray[np.int64]:
+        """Table day indices of local dates (unit ``D`` or coarser) or UTC instants (finer units)."""
+        arr = np.asarray(values)
+        if arr.dtype.kind != "M":
+            raise ValidationError(
+                "must be an array of numpy datetime64", field=field, value=str(arr.dtype)
+            )
+        _check_nat(arr, field)
+        unit = np.datetime_data(arr.dtype)[0]
+        if unit in ("Y", "M", "W", "D"):
+            days = arr.astype("datetime64[D]").astype(np.int64)
+        else:
+            local = self._to_local_us(arr.astype("datetime64[us]").astype(np.int64))
+            days = local // _DAY_US
+        idx = days - self._t0
+        self._check_idx(idx, days, field)
+        return idx
+
+    def _check_idx(self, idx: NDArray[np.int64], days: NDArray[np.int64], field: str) -> None:
+        bad = (idx < 0) | (idx >= self._n)
+        if bad.any():
+            first = int(np.flatnonzero(bad.ravel())[0])
+            raise self._coverage(_from_ordinal(int(days.ravel()[first])), field)
+
+    def _to_local_us(self, utc: NDArray[np.int64]) -> NDArray[np.int64]:
+        pos = np.searchsorted(self._tr_utc, utc, side="right") - 1
+        return utc + self._tr_off[pos]
+
+    def _to_utc_us(self, local: NDArray[np.int64]) -> NDArray[np.int64]:
+        guess = local - self._tr_off[np.searchsorted(self._tr_utc, local, side="right") - 1]
+        return local - self._tr_off[np.searchsorted(self._tr_utc, guess, side="right") - 1]
+
+    def _dates_out(self, idx: NDArray[np.int64]) -> NDArray[np.datetime64]:
+        return (idx + self._t0).astype("datetime64[D]")
+
+    def is_workday_many(self, dates: ArrayLike) -> NDArray[np.bool_]:
+        """Vectorized :meth:`is_workday` (批量判断工作日).
+
+        Args:
+            dates: ``datetime64[D]`` local dates, or finer ``datetime64`` UTC instants (their local date in
+                the calendar's zone is used). ``NaT`` is refused (a :class:`~jiesu.errors.ValidationReport`
+                listing the rows).
+
+        Returns:
+            A boolean array of the same shape.
+
+        Examples:
+            >>> import numpy as np
+            >>> cal = WorkCalendar.china()
+            >>> cal.is_workday_many(np.array(["2026-02-14", "2026-02-16"], dtype="datetime64[D]"))
+            array([ True, False])
+        """
+        return self._work[self._days_many(dates, "dates")]
+
+    def is_holiday_many(self, dates: ArrayLike) -> NDArray[np.bool_]:
+        """Vectorized :meth:`is_holiday`; input as in :meth:`is_workday_many`."""
+        return self._code[self._days_many(dates, "dates")] >= 0
+
+    def holiday_name_many(self, dates: ArrayLike) -> NDArray[np.object_]:
+        """Vectorized :meth:`holiday_name`: an object array of names, ``None`` where there is none.
+
+        Examples:
+            >>> import numpy as np
+            >>> WorkCalendar.china().holiday_name_many(np.array(["2026-01-01", "2026-01-05"], dtype="datetime64[D]"))
+            array(['元旦', None], dtype=object)
+        """
+        names = np.array([*self._names, None], dtype=object)
+        return names[self._code[self._days_many(dates, "dates")]]
+
+    def is_provisional_many(self, dates: ArrayLike) -> NDArray[np.bool_]:
+        """Vectorized :meth:`is_provisional`; input as in :meth:`is_workday_many`."""
+        days = self._days_many(dates, "dates") + self._t0
+        return (days >= _ordinal(self.provisional_from)) | (days < _ordinal(self.first))
+
+    def add_workdays_many(self, dates: ArrayLike, n: ArrayLike) -> NDArray[np.datetime64]:
+        """Vectorized :meth:`add_workdays` with a cumulative count and a gather (批量加减工作日).
+
+        Args:
+            dates: Local dates (``datetime64[D]``) or UTC instants, as in :meth:`is_workday_many`.
+            n: Integers, broadcast against ``dates``.
+
+        Returns:
+            ``datetime64[D]`` local dates.
+
+        Examples:
+            >>> import numpy as np
+            >>> cal = WorkCalendar.china()
+            >>> cal.add_workdays_many(np.array(["2024-09-27", "2024-10-08"], dtype="datetime64[D]"), [3, -3])
+            array(['2024-10-08', '2024-09-27'], dtype='datetime64[D]')
+        """
+        idx = self._days_many(dates, "dates")
+        steps = _int_array(n, "n")
+        idx, steps = np.broadcast_arrays(idx, steps)
+        k = np.where(steps > 0, self._cum[idx + 1] + steps - 1, self._cum[idx] + steps)
+        bad = (steps != 0) & ((k < 0) | (k >= self._widx.size))
+        if bad.any():
+            first = int(np.flatnonzero(bad.ravel())[0])
+            when = _from_ordinal(int(idx.ravel()[first]) + self._t0)
+            raise self._coverage(f"{when} {int(steps.ravel()[first]):+d} working days", "result")
+        out = np.where(steps == 0, idx, self._widx[np.clip(k, 0, max(self._widx.size - 1, 0))])
+        return self._dates_out(out)
+
+    def next_workday_many(self, dates: ArrayLike) -> NDArray[np.datetime64]:
+        """Vectorized :meth:`next_workday`."""
+        return self.add_workdays_many(dates, 1)
+
+    def previous_workday_many(self, dates: ArrayLike) -> NDArray[np.datetime64]:
+        """Vectorized :meth:`previous_workday`."""
+        return self.add_workdays_many(dates, -1)
+
+    def workdays_between_many(self, starts: ArrayLike, ends: ArrayLike) -> NDArray[np.int64]:
+        """Vectorized :meth:`workdays_between` (two gathers of the cumulative count).
+
+        Examples:
+            >>> import numpy as np
+            >>> cal = WorkCalendar.china()
+            >>> cal.workdays_between_many(np.array(["2025-09-26"], dtype="datetime64[D]"),
+            ...                           np.array(["2025-10-10"], dtype="datetime64[D]"))
+            array([5])
+        """
+        a = self._days_many(starts, "starts")
+        b = self._days_many(ends, "ends")
+        a, b = np.broadcast_arrays(a, b)
+        out: NDArray[np.int64] = np.where(
+            b >= a, self._cum[b + 1] - self._cum[a + 1], self._cum[b] - self._cum[a]
+        )
+        return out
+
+    def _position_many(self, utc_us: NDArray[np.int64], field: str) -> NDArray[np.int64]:
+        """Working µs elapsed from the table start to each UTC instant."""
+        local = self._to_local_us(utc_us)
+        days = local // _DAY_US
+        idx = days - self._t0
+        self._check_idx(idx, days, field)
+        within = (local - days * _DAY_US)[..., None]
+        done = np.clip(within - self._ivs[idx], 0, self._ilen[idx]).sum(axis=-1)
+        out: NDArray[np.int64] = self._wcum[idx] + done
+        return out
+
+    def _from_position_many(
+        self, pos: NDArray[np.int64], field: str, what: object
+    ) -> NDArray[np.int64]:
+        """The earliest UTC µs instant at which working position ``pos`` (> 0) is reached."""
+        j = np.searchsorted(self._wcum[1:], pos, side="left")
+        bad = j >= self._n
+        if bad.any():
+            raise self._coverage(what, field)
+        rest = pos - self._wcum[j]
+        icum = self._icum[j]
+        k = (icum < rest[..., None]).sum(axis=-1)
+        k = np.minimum(k, icum.shape[-1] - 1)
+        before = np.where(
+            k > 0, np.take_along_axis(icum, np.maximum(k - 1, 0)[..., None], -1)[..., 0], 0
+        )
+        start = np.take_along_axis(self._ivs[j], k[..., None], -1)[..., 0]
+        local = (j + self._t0) * _DAY_US + start + rest - before
+        return self._to_utc_us(local)
+
+    def add_working_hours_many(
+        self, instants: ArrayLike, hours: ArrayLike
+    ) -> NDArray[np.datetime64]:
+        """Vectorized :meth:`add_working_hours` (批量加工作小时).
+
+        Args:
+            instants: UTC instants (any ``datetime64`` unit finer than a day).
+            hours: Non-negative working hours, broadcast against ``instants``.
+
+        Returns:
+            UTC instants as ``datetime64[us]``.
+
+        Examples:
+            >>> import numpy as np
+            >>> cal = WorkCalendar.china()
+            >>> start = np.array(["2025-09-30T08:30"], dtype="datetime64[m]")  # 16:30 in Beijing
+            >>> cal.add_working_hours_many(start, 2)
+            array(['2025-10-09T02:00:00.000000'], dtype='datetime64[us]')
+        """
+        utc = _instants(instants, "instants")
+        left = _hours_us_many(hours)
+        utc, left = np.broadcast_arrays(utc, left)
+        pos = self._position_many(utc, "instants") + left
+        nonzero = left > 0
+        out = utc.copy()
+        if nonzero.any():
+            out[nonzero] = self._from_position_many(
+                pos[nonzero], "result", "working hours beyond the table"
+            )
+        return out.astype("datetime64[us]")
+
+    def working_time_between_many(
+        self, starts: ArrayLike, ends: ArrayLike
+    ) -> NDArray[np.timedelta64]:
+        """Vectorized :meth:`working_time_between` over UTC instants; returns ``timedelta64[us]``."""
+        a = self._position_many(_instants(starts, "starts"), "starts")
+        b = self._position_many(_instants(ends, "ends"), "ends")
+        return (b - a).astype("timedelta64[us]")
+
+    # ------------------------------------------------------------------ working-time positions (clocks)
+
+    def _hours_position(self, utc_us: NDArray[np.int64], field: str) -> NDArray[np.float64]:
+        return self._position_many(utc_us, field) / 3.6e9
+
+    def _hours_inverse(self, pos: NDArray[np.float64], field: str) -> NDArray[np.int64]:
+        p = np.round(pos * 3.6e9).astype(np.int64)
+        return self._from_position_many(p, field, "a due time beyond the table")
+
+    def _workday_position(self, utc_us: NDArray[np.int64], field: str) -> NDArray[np.float64]:
+        """Continuous working-day position: working days before the date, plus the day's elapsed part."""
+        local = self._to_local_us(utc_us)
+        days = local // _DAY_US
+        idx = days - self._t0
+        self._check_idx(idx, days, field)
+        frac = (local - days * _DAY_US) / _DAY_US
+        return self._cum[idx] + np.where(self._work[idx], frac, 0.0)
+
+    def _workday_inverse(self, pos: NDArray[np.float64], field: str) -> NDArray[np.int64]:
+        whole = np.ceil(pos).astype(np.int64)  # position at the end of working day number `whole`
+        k = whole - 1
+        frac = pos - k
+        bad = (k < 0) | (k >= self._widx.size)
+        if bad.any():
+            raise self._coverage("a due time beyond the table", field)
+        day = self._widx[k] + self._t0
+        local = day * _DAY_US + np.round(frac * _DAY_US).astype(np.int64)
+        return self._to_utc_us(local)
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def _check_nat(arr: NDArray[np.datetime64], field: str) -> None:
+    nat = np.isnat(arr)
+    if nat.any():
+        rows = np.flatnonzero(nat.ravel())
+        raise ValidationReport(
+            [Problem(int(r), field, "NaT", "missing value (NaT) is not a date") for r in rows],
+            total=arr.size,
+        )
+
+
+def _instants(values: ArrayLike, field: str) -> NDArray[np.int64]:
+    arr = np.asarray(values)
+    if arr.dtype.kind != "M" or np.datetime_data(arr.dtype)[0] in ("Y", "M", "W", "D"):
+        raise ValidationError(
+            "must be datetime64 UTC instants (a unit finer than a day)",
+            field=field,
+            value=str(arr.dtype),
+        )
+    _check_nat(arr, field)
+    return arr.astype("datetime64[us]").astype(np.int64)
+
+
+def _int_array(values: ArrayLike, field: str) -> NDArray[np.int64]:
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "iu":
+        raise ValidationError("must be integers", field=field, value=str(arr.dtype))
+    return arr.astype(np.int64)
+
+
+def _hours_us(hours: object) -> int:
+    if (
+        isinstance(hours, bool)
+        or not isinstance(hours, (int, float, np.integer, np.floating))
+        or not (
+            0 <= float(hours) < 1e7  # noqa: PLR2004 - far beyond any table
+        )
+    ):
+        raise ValidationError("must be a non-negative number of hours", field="hours", value=hours)
+    return round(float(hours) * 3.6e9)
+
+
+def _hours_us_many(hours: ArrayLike) -> NDArray[np.int64]:
+    arr = np.asarray(hours)
+    if arr.dtype.kind not in "iuf" or not np.all((arr >= 0) & (arr < 1e7)):  # noqa: PLR2004 - as above
+        raise ValidationError(
+            "must be non-negative numbers of hours", field="hours", value=str(arr)[:60]
+        )
+    return np.round(arr.astype(np.float64) * 3.6e9).astype(np.int64)

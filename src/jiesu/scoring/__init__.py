@@ -9,6 +9,15 @@ from __future__ import annotations
 
 from jiesu.scoring._bulk import CALLBACK_CODES, SATISFACTION_CODES, score_many, tally_many
 from jiesu.scoring._data import Adjustment, Exclusion, excluded_many
+from jiesu.scoring._evaluate import (
+    Breakdown,
+    Evaluation,
+    breakdown,
+    evaluate,
+    period_many,
+    period_of,
+    tally_evaluations,
+)
 from jiesu.scoring._frames import ZH_HEADERS, ColumnMap, score_frame, tally_frame
 from jiesu.scoring._rules import Grade, Points, Rules, Weights
 from jiesu.scoring._tally import STATES, Score, Scorecard, Tally, state_code
@@ -19,7 +28,9 @@ __all__ = [
     "STATES",
     "ZH_HEADERS",
     "Adjustment",
+    "Breakdown",
     "ColumnMap",
+    "Evaluation",
     "Exclusion",
     "Grade",
     "Points",
@@ -28,10 +39,15 @@ __all__ = [
     "Scorecard",
     "Tally",
     "Weights",
+    "breakdown",
+    "evaluate",
     "excluded_many",
+    "period_many",
+    "period_of",
     "score_frame",
     "score_many",
     "state_code",
+    "tally_evaluations",
     "tally_frame",
     "tally_many",
 ]

@@ -1,1 +1,55 @@
-"""Sample district."""
+"""The bundled sample district and its seeded generators (示例区与示例数据生成).
+
+示例区 is a fictional district of the fictional 示例市: 14 streets and towns (街道/乡镇) with 87 communities
+and villages (社区/村), a lake cut out as a hole, an enclave (飞地), three swap zones, 145 handling units and
+a dispatch catalogue of 133 level-3 categories. Its files (GeoJSON in WGS-84, TOML, CSV) are bundled under
+``jiesu/data/sample/`` and read lazily, on first use (no I/O at import); :func:`data_file` hands them to
+loaders such as the routing package's.
+
+Generators, each deterministic for a seed:
+
+- :func:`generate_complaints`: a month of complaints with realistic, documented (assumed) mixes of kind,
+  channel, urgency, seasonal category, coordinate system (GCJ-02 / BD-09 / WGS-84 / CGCS2000), intake hour
+  and weekday, and fake callers;
+- :func:`simulate`: a full event history for one complaint that the ``beijing`` lifecycle accepts;
+- :func:`raw_complaint_table`: a raw export with Chinese headers and deliberately bad rows;
+- :func:`generate_ticket_table`: per-ticket scoring columns as numpy arrays, 10M rows in seconds.
+
+Constants: :data:`DATA_FILES` (the bundled file names), :data:`RAW_HEADERS` (the raw table's headers),
+:data:`SATISFACTION_CODES` and :data:`TABLE_COLUMNS` (the ticket table's codes and columns).
+
+Examples:
+    >>> from jiesu.sample import generate_complaints, units
+    >>> units()[0].name
+    '示例区'
+    >>> len(generate_complaints(year=2025, month=1, n=10, seed=1))
+    10
+"""
+
+from __future__ import annotations
+
+from jiesu.sample._complaints import category_weights, default_volume, generate_complaints
+from jiesu.sample._data import DATA_FILES, categories, data_file, population, units
+from jiesu.sample._raw import HEADERS as RAW_HEADERS
+from jiesu.sample._raw import RawTable, raw_complaint_table
+from jiesu.sample._simulate import simulate
+from jiesu.sample._table import COLUMNS as TABLE_COLUMNS
+from jiesu.sample._table import SATISFACTION_CODES, generate_ticket_table
+
+__all__ = [
+    "DATA_FILES",
+    "RAW_HEADERS",
+    "SATISFACTION_CODES",
+    "TABLE_COLUMNS",
+    "RawTable",
+    "categories",
+    "category_weights",
+    "data_file",
+    "default_volume",
+    "generate_complaints",
+    "generate_ticket_table",
+    "population",
+    "raw_complaint_table",
+    "simulate",
+    "units",
+]

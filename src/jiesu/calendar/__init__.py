@@ -6,29 +6,43 @@ those years raise :class:`~jiesu.errors.CalendarCoverageError` unless the caller
 weekday-only treatment (``beyond_coverage="weekdays"``).
 
 Every query has a scalar form (dates and aware pendulum datetimes) and a vectorized ``*_many`` twin over
-numpy ``datetime64`` arrays.
+numpy ``datetime64`` arrays. Deadlines are :class:`DeadlinePolicy` data (TOML presets citing their
+sources); clocks are computed from plain values (:func:`clock`, :func:`sla_status_many`) or from a
+ticket's events (:meth:`DeadlinePolicy.clocks`).
 """
 
 from jiesu.calendar._calendar import BeyondCoverage, WorkCalendar
+from jiesu.calendar._clock import Clock, ClockStatus, SlaTable, clock, convert, sla_status_many
 from jiesu.calendar._groups import GroupHoliday, group_holidays
 from jiesu.calendar._holidays import Amendment, HolidayData, HolidaySpan, Notice, NoticeYear
 from jiesu.calendar._hours import DEFAULT_HOURS, CalendarOverlay, WorkingHours, parse_intervals
+from jiesu.calendar._policy import MILESTONES, PRESETS, DeadlinePolicy, Limit
 from jiesu.model import Duration, TimeUnit
 
 __all__ = [
     "DEFAULT_HOURS",
+    "MILESTONES",
+    "PRESETS",
     "Amendment",
     "BeyondCoverage",
     "CalendarOverlay",
+    "Clock",
+    "ClockStatus",
+    "DeadlinePolicy",
     "Duration",
     "GroupHoliday",
     "HolidayData",
     "HolidaySpan",
+    "Limit",
     "Notice",
     "NoticeYear",
+    "SlaTable",
     "TimeUnit",
     "WorkCalendar",
     "WorkingHours",
+    "clock",
+    "convert",
     "group_holidays",
     "parse_intervals",
+    "sla_status_many",
 ]

@@ -796,6 +796,14 @@ class WorkCalendar:
         frac = (local - days * _DAY_US) / _DAY_US
         return self._cum[idx] + np.where(self._work[idx], frac, 0.0)
 
+    def _workday_anchor(self, utc_us: NDArray[np.int64], field: str) -> NDArray[np.float64]:
+        """The working-day position at the midnight closing each instant's local date."""
+        local = self._to_local_us(utc_us)
+        days = local // _DAY_US
+        idx = days - self._t0
+        self._check_idx(idx, days, field)
+        return self._cum[idx + 1].astype(np.float64)
+
     def _workday_inverse(self, pos: NDArray[np.float64], field: str) -> NDArray[np.int64]:
         whole = np.ceil(pos).astype(np.int64)  # position at the end of working day number `whole`
         k = whole - 1

@@ -1,0 +1,324 @@
+"""Deadline policies (时限规则) as data: per kind and urgency, the limits of each milestone."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from jiesu.calendar._clock import Clock, clock
+from jiesu.errors import DataFormatError, RuleError, ValidationError
+from jiesu.model import Duration, Kind, Reopen, Ticket, Urgency
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    import pendulum
+
+    from jiesu.calendar._calendar import WorkCalendar
+
+__all__ = ["MILESTONES", "PRESETS", "DeadlinePolicy", "Limit"]
+
+MILESTONES: Final = (
+    "dispatch",
+    "sign_for",
+    "first_contact",
+    "reply",
+    "return_window",
+    "callback",
+    "rehandle",
+)
+"""The milestones a policy can limit (节点): 派单, 签收, 首次联系, 答复, 退单时限, 回访, 重办."""
+
+PRESETS: Final = ("beijing", "jinan", "lvliang", "shandong", "shanghai-street")
+"""The bundled policy presets, from DOMAIN §3."""
+
+_STARTS: Final = {
+    "dispatch": ("intake",),
+    "sign_for": ("dispatch",),
+    "first_contact": ("dispatch", "sign_for"),
+    "reply": ("dispatch", "sign_for"),
+    "return_window": ("dispatch", "sign_for"),
+    "callback": ("reply",),
+    "rehandle": ("reopen",),
+}
+_HANDLING: Final = ("reply", "rehandle")  # clocks that extensions lengthen and pauses (挂账) stop
+
+
+def _to_duration(value: object) -> Duration:
+    if isinstance(value, Duration):
+        return value
+    return Duration.parse(value)
+
+
+def _to_kinds(value: object) -> tuple[Kind, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise ValidationError("must be a list of kinds", field="kinds", value=value)
+    return tuple(Kind.parse(v, field="kinds") for v in value)
+
+
+def _to_urgencies(value: object) -> tuple[Urgency, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise ValidationError("must be a list of urgencies", field="urgencies", value=value)
+    return tuple(Urgency.parse(v, field="urgencies") for v in value)
+
+
+def _milestone(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    del instance
+    if value not in MILESTONES:
+        raise ValidationError(
+            f"must be one of {', '.join(MILESTONES)}", field=attribute.name, value=value
+        )
+
+
+def _starts_at(instance: Limit, attribute: attrs.Attribute[Any], value: object) -> None:
+    allowed = _STARTS[instance.milestone]
+    if value not in allowed:
+        raise ValidationError(
+            f"for {instance.milestone!r} must be one of {', '.join(allowed)}",
+            field=attribute.name,
+            value=value,
+        )
+
+
+@attrs.frozen
+class Limit:
+    """One time limit of a policy (时限条目): a milestone, the kinds and urgencies it applies to, a duration.
+
+    Attributes:
+        milestone: One of :data:`MILESTONES`.
+        duration: The limit (natural or working hours or days).
+        starts_at: The event that starts the clock (``dispatch`` or ``sign_for``; ``intake`` for dispatch,
+            ``reply`` for callback, ``reopen`` for rehandle).
+        kinds: The kinds it applies to; empty means every kind.
+        urgencies: The urgencies it applies to; empty means every urgency.
+        warn_before: How long before due a clock is "due soon"; ``None`` uses the policy's fraction.
+        assumed: Whether the value is assumed rather than read in the source.
+        note: Where the value comes from.
+    """
+
+    milestone: str = attrs.field(validator=_milestone)
+    duration: Duration = attrs.field(converter=_to_duration)
+    starts_at: str = attrs.field(validator=_starts_at)
+    kinds: tuple[Kind, ...] = attrs.field(default=(), converter=_to_kinds)
+    urgencies: tuple[Urgency, ...] = attrs.field(default=(), converter=_to_urgencies)
+    warn_before: Duration | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_to_duration)
+    )
+    assumed: bool = False
+    note: str = ""
+
+    def applies(self, kind: Kind, urgency: Urgency) -> bool:
+        """Whether this limit applies to a ticket of ``kind`` and ``urgency``."""
+        return (not self.kinds or kind in self.kinds) and (
+            not self.urgencies or urgency in self.urgencies
+        )
+
+
+@attrs.frozen
+class DeadlinePolicy:
+    """A deadline policy (时限规则): limits per milestone, kind and urgency, as data with its source.
+
+    For each milestone the first limit that applies to the ticket's kind and urgency is used, so presets list
+    specific entries before general ones.
+
+    Attributes:
+        name: The preset name.
+        title: A descriptive title.
+        source: The sources, by key (DOMAIN §3).
+        limits: The limits, most specific first.
+        restart_on_redispatch: Whether a re-dispatch after an upheld return (改派) restarts the clocks that
+            start at dispatch or sign-for; otherwise they run from the first dispatch.
+        warn_fraction: "Due soon" threshold as a fraction of the limit, where a limit has no ``warn_before``.
+        assumed: Which policy-level values are assumed (``restart_on_redispatch``, ``warn_fraction``).
+
+    Examples:
+        >>> policy = DeadlinePolicy.preset("shandong")
+        >>> policy.limit("reply", "complaint", "normal").duration
+        Duration(amount=5, unit=<TimeUnit.WORKING_DAYS: 'working_days'>)
+    """
+
+    name: str
+    title: str
+    source: str
+    limits: tuple[Limit, ...]
+    restart_on_redispatch: bool = True
+    warn_fraction: float = 0.2
+    assumed: tuple[str, ...] = ()
+
+    @classmethod
+    def preset(cls, name: str) -> DeadlinePolicy:
+        """A bundled preset: ``beijing``, ``shandong``, ``jinan``, ``lvliang`` or ``shanghai-street``.
+
+        Raises:
+            RuleError: Unknown preset name.
+        """
+        if name not in PRESETS:
+            raise RuleError(
+                f"unknown deadline preset; choose one of {', '.join(PRESETS)}",
+                field="preset",
+                value=name,
+            )
+        return _preset(name)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> DeadlinePolicy:
+        """Read a policy from a TOML file (the presets' layout).
+
+        Raises:
+            DataFormatError: The file is unreadable or malformed, named by file, key and value.
+        """
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataFormatError(
+                f"cannot be read: {exc.__class__.__name__}",
+                field=f"{path.name}: (file)",
+                value=str(path),
+            ) from None
+        return cls.from_text(text, path.name)
+
+    @classmethod
+    def from_text(cls, text: str, source: str = "<text>") -> DeadlinePolicy:
+        """Read a policy from TOML text; ``source`` names it in errors."""
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise DataFormatError(
+                f"not valid TOML: {exc}", field=f"{source}: (file)", value=text[:60]
+            ) from None
+        key = "limits"
+        try:
+            limits = []
+            for i, item in enumerate(raw.get("limits", [])):
+                key = f"limits[{i}]"
+                limits.append(Limit(**item))
+            key = "(policy)"
+            return cls(
+                name=str(raw["name"]),
+                title=str(raw.get("title", raw["name"])),
+                source=str(raw["source"]),
+                limits=tuple(limits),
+                restart_on_redispatch=bool(raw.get("restart_on_redispatch", True)),
+                warn_fraction=float(raw.get("warn_fraction", 0.2)),
+                assumed=tuple(raw.get("assumed", ())),
+            )
+        except ValidationError as exc:
+            raise DataFormatError(
+                exc.reason, field=f"{source}: {key}.{exc.field}", value=exc.value
+            ) from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DataFormatError(
+                f"malformed policy: {exc}", field=f"{source}: {key}", value=None
+            ) from None
+
+    def limit(self, milestone: str, kind: Kind | str, urgency: Urgency | str) -> Limit | None:
+        """The limit for a milestone, kind and urgency, or ``None`` when the policy sets none."""
+        k, u = Kind.parse(kind, field="kind"), Urgency.parse(urgency, field="urgency")
+        return next((x for x in self.limits if x.milestone == milestone and x.applies(k, u)), None)
+
+    def clocks(
+        self, ticket: Ticket, calendar: WorkCalendar, *, now: dt.datetime
+    ) -> dict[str, Clock]:
+        """A ticket's clocks (工单时限), computed from its events.
+
+        A clock appears once its start event has happened. The reply (and rehandle) clock is lengthened by
+        the ticket's approved extensions and stopped by its tracked pauses (挂账), measured in the limit's
+        unit; pauses are read from the whole history, so switching policy keeps the pause accumulated so far.
+        With ``restart_on_redispatch`` the clocks starting at dispatch run from the latest effective
+        dispatch (改派); otherwise from the first.
+
+        Args:
+            ticket: The ticket.
+            calendar: The working calendar.
+            now: The instant the statuses are taken at.
+
+        Returns:
+            Milestone name → :class:`Clock`.
+
+        Examples:
+            >>> import pendulum
+            >>> from jiesu.calendar import WorkCalendar
+            >>> from jiesu.model import Complaint, Dispatch, Intake, Reply, SignFor, Ticket
+            >>> t0 = pendulum.datetime(2025, 9, 29, 9, tz="Asia/Shanghai")
+            >>> c = Complaint("C1", t0, "phone", "complaint", "normal", "01.02.03")
+            >>> t = Ticket(c).apply(Intake(t0)).apply(Dispatch(t0.add(hours=1), "S01", ()))
+            >>> t = t.apply(SignFor(t0.add(hours=2), "S01"))
+            >>> clocks = DeadlinePolicy.preset("shandong").clocks(t, WorkCalendar.china(), now=t0.add(days=3))
+            >>> clocks["reply"].due.isoformat(), clocks["reply"].status.value
+            ('2025-10-14T00:00:00+08:00', 'pending')
+        """
+        if not isinstance(ticket, Ticket):
+            raise ValidationError("must be a Ticket", field="ticket", value=ticket)
+        complaint = ticket.complaint
+        result: dict[str, Clock] = {}
+        for milestone in MILESTONES:
+            limit = self.limit(milestone, complaint.kind, complaint.urgency)
+            if limit is None:
+                continue
+            start = self._start(ticket, limit.starts_at)
+            if start is None:
+                continue
+            handling = milestone in _HANDLING
+            result[milestone] = clock(
+                calendar,
+                start,
+                limit.duration,
+                now=now,
+                extensions=ticket.extensions if handling else (),
+                pauses=ticket.pauses if handling else (),
+                stop=_stop(ticket, milestone, start),
+                warn_before=limit.warn_before,
+                warn_fraction=self.warn_fraction,
+                milestone=milestone,
+            )
+        return result
+
+    def _start(self, ticket: Ticket, event: str) -> pendulum.DateTime | None:
+        if event == "intake":
+            return ticket.complaint.received_at
+        if event == "dispatch":
+            return (
+                ticket.dispatched_at if self.restart_on_redispatch else ticket.first_dispatched_at
+            )
+        if event == "sign_for":
+            return ticket.signed_at
+        if event == "reply":
+            return ticket.replied_at
+        return _last_reopen(ticket)
+
+
+def _last_reopen(ticket: Ticket) -> pendulum.DateTime | None:
+    reopens = [e.at for e in ticket.events if isinstance(e, Reopen)]
+    return reopens[-1] if reopens else None
+
+
+def _after(value: pendulum.DateTime | None, start: pendulum.DateTime) -> pendulum.DateTime | None:
+    return value if value is not None and value >= start else None
+
+
+def _stop(ticket: Ticket, milestone: str, start: pendulum.DateTime) -> pendulum.DateTime | None:
+    if milestone == "dispatch":
+        return ticket.first_dispatched_at
+    if milestone == "sign_for":
+        return _after(ticket.signed_at, start)
+    if milestone == "first_contact":
+        return _after(ticket.first_contact_at, start)
+    if milestone in ("reply", "rehandle"):
+        return _after(ticket.replied_at, start)
+    if milestone == "return_window":
+        return next((r.at for r in ticket.returns if r.at >= start), None)
+    return _after(ticket.callback.at, start) if ticket.callback is not None else None
+
+
+@functools.cache
+def _preset(name: str) -> DeadlinePolicy:
+    text = (resources.files("jiesu.calendar") / "presets" / f"{name}.toml").read_text(
+        encoding="utf-8"
+    )
+    return DeadlinePolicy.from_text(text, f"{name}.toml")

@@ -1,0 +1,52 @@
+"""Routing (派单): coordinates, territory, dispatch catalogue, router and returns.
+
+* Coordinates (坐标): :func:`convert` / :func:`convert_many` between WGS-84/CGCS2000, GCJ-02 and BD-09;
+  :func:`haversine_m` distances in metres.
+* Territory (辖区): :class:`Territory` from GeoJSON, areas at levels, swap zones, :meth:`Territory.locate`
+  and :meth:`Territory.locate_many`.
+* Catalogue (派单目录): :class:`Catalogue` and :func:`load_units` from TOML, validated all at once.
+* Router (派单器): :class:`Router` → :class:`Decision` with :meth:`Decision.explain`.
+"""
+
+from jiesu.routing._catalogue import Catalogue, Category, Rule, RuleKind, Units, load_units
+from jiesu.routing._coords import EARTH_RADIUS_M, convert, convert_many, haversine_m, in_china_box
+from jiesu.routing._router import Decision, Rejected, RoutedRow, Router, RoutingBatch
+from jiesu.routing._territory import (
+    LEVELS,
+    Area,
+    LocateStatus,
+    Placement,
+    Placements,
+    SwapZone,
+    Territory,
+    TieRule,
+    load_swap_zones,
+)
+
+__all__ = [
+    "EARTH_RADIUS_M",
+    "LEVELS",
+    "Area",
+    "Catalogue",
+    "Category",
+    "Decision",
+    "LocateStatus",
+    "Placement",
+    "Placements",
+    "Rejected",
+    "RoutedRow",
+    "Router",
+    "RoutingBatch",
+    "Rule",
+    "RuleKind",
+    "SwapZone",
+    "Territory",
+    "TieRule",
+    "Units",
+    "convert",
+    "convert_many",
+    "haversine_m",
+    "in_china_box",
+    "load_swap_zones",
+    "load_units",
+]

@@ -123,6 +123,18 @@ def _adjacency(cells: NDArray[np.object_]) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(sorted(s)) for s in out)
 
 
+def _interior(cells: NDArray[np.object_], neighbours: tuple[tuple[int, ...], ...]) -> set[int]:
+    """The cells whose whole boundary is shared with other district cells (off the district's edge)."""
+    out = set()
+    for i, nbs in enumerate(neighbours):
+        shared = shapely.length(
+            shapely.intersection(shapely.boundary(cells[i]), shapely.boundary(cells[list(nbs)]))
+        ).sum()
+        if shared >= shapely.length(cells[i]) - 1e-9:
+            out.add(i)
+    return out
+
+
 def _grow(
     seeds: list[int],
     allowed: set[int],
@@ -184,9 +196,7 @@ def _block(
         outer = _ring(block, neighbours)
         if outer <= inside and all(street_of[c] == street for c in outer) and not outer & avoid:
             return block
-    raise AssertionError(
-        "no interior block"
-    )  # pragma: no cover - the seed is fixed; checked in tests
+    raise AssertionError("no interior block")
 
 
 def build_layout(seed: int) -> Layout:
@@ -207,6 +217,7 @@ def build_layout(seed: int) -> Layout:
     cells = shapely.transform(all_cells, _to_degrees)
     neighbours = _adjacency(cells)
     everything = set(range(len(cells)))
+    interior = _interior(cells, neighbours)
     # Streets: seeds spread over the district, townships are the two farthest from the centre.
     radius = np.hypot(*centres.T)
     start = int(np.argmin(np.abs(radius - 4.0)))
@@ -225,7 +236,7 @@ def build_layout(seed: int) -> Layout:
     lake = _block(
         street_of,
         lake_street,
-        inside=everything,
+        inside=interior,
         neighbours=neighbours,
         centres=centres,
         avoid=set(),
@@ -234,7 +245,7 @@ def build_layout(seed: int) -> Layout:
     enclave = _block(
         street_of,
         enclave_host,
-        inside=everything,
+        inside=interior,
         neighbours=neighbours,
         centres=centres,
         avoid=lake,

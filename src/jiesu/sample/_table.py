@@ -8,7 +8,7 @@ is skewed (a log-normal share), as busy streets and departments get many times m
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
@@ -90,7 +90,7 @@ def generate_ticket_table(
     months: int | Sequence[str],
     seed: int,
     unit_labels: bool = True,
-) -> dict[str, NDArray[np.generic]]:
+) -> dict[str, NDArray[Any]]:
     """Per-ticket scoring columns for ``n`` tickets (生成考评明细表), as numpy arrays, without row loops.
 
     Columns (all of length ``n``):
@@ -150,7 +150,7 @@ def generate_ticket_table(
     p_basic = np.where(solved, 0.9 * (1 - p_sat), 0.45 * (1 - p_sat))
     satisfaction = np.where(draw < p_sat, 0, np.where(draw < p_sat + p_basic, 1, 2)).astype(np.int8)
     satisfaction[unreachable] = -1
-    out: dict[str, NDArray[np.generic]] = {}
+    out: dict[str, NDArray[Any]] = {}
     if unit_labels:
         out["unit"] = codes[unit_index]
     out.update(

@@ -1,0 +1,121 @@
+"""The raw intake table: good rows parse into complaints, each spoiled row fails exactly where it says."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import pendulum
+import pytest
+
+from jiesu.errors import JiesuError, ValidationError
+from jiesu.model import CRS, Caller, Channel, Complaint, Kind, Location, Urgency
+from jiesu.sample import RAW_HEADERS, categories, raw_complaint_table
+from jiesu.sample._raw import ERROR_KINDS
+
+
+def _read(row: dict[str, str], seen: set[str]) -> Complaint:
+    """A strict reader written for this test: raises on the first problem of a row."""
+    if not row["工单编号"] or row["工单编号"] in seen:
+        raise ValidationError("empty or repeated id", field="工单编号", value=row["工单编号"])
+    try:
+        at = pendulum.from_format(row["受理时间"], "YYYY-MM-DD HH:mm:ssZ")
+    except ValueError as exc:
+        raise ValidationError("bad time", field="受理时间", value=row["受理时间"]) from exc
+    category = row["诉求分类"]
+    if category not in categories():
+        raise ValidationError("unknown category", field="诉求分类", value=category)
+    location = None
+    if row["经度"] or row["纬度"]:
+        try:
+            lon, lat = float(row["经度"]), float(row["纬度"])
+        except ValueError as exc:
+            raise ValidationError("not a number", field="纬度", value=row["纬度"]) from exc
+        assert math.isfinite(lon)
+        location = Location(
+            lon, lat, CRS.parse(row["坐标系"], field="坐标系"), address=row["诉求地址"]
+        )
+    return Complaint(
+        id=row["工单编号"],
+        received_at=at,
+        channel=Channel.parse(row["受理渠道"]),
+        kind=Kind.parse(row["诉求类型"]),
+        urgency=Urgency.parse(row["紧急程度"]),
+        category=category,
+        text=row["诉求内容"],
+        location=location,
+        caller=Caller(row["诉求人"] or None, row["联系电话"] or None),
+    )
+
+
+def test_good_rows_parse_and_bad_rows_fail() -> None:
+    table = raw_complaint_table(year=2025, month=3, n=500, seed=7)
+    assert len(table.bad_rows) == 25
+    described = set(table.bad_rows.values())
+    assert described == {f"{header}: {what}" for header, what, _ in ERROR_KINDS}
+    seen: set[str] = set()
+    for i, row in enumerate(table.rows):
+        assert tuple(row) == RAW_HEADERS
+        if i in table.bad_rows:
+            with pytest.raises(JiesuError):
+                _read(row, seen)
+        else:
+            seen.add(_read(row, seen).id)
+    assert len(seen) == 500 - 25
+
+
+def test_duplicate_id_repeats_the_previous_rows_original_id() -> None:
+    table = raw_complaint_table(year=2025, month=3, n=500, seed=7)
+    for i, what in table.bad_rows.items():
+        if what.endswith("duplicate id"):
+            assert table.rows[i]["工单编号"] == f"SLQ202503{i:06d}"
+
+
+def test_naive_time_is_the_same_wall_time() -> None:
+    table = raw_complaint_table(year=2025, month=3, n=500, seed=7)
+    good = {i: r for i, r in enumerate(table.rows) if i not in table.bad_rows}
+    assert all(r["受理时间"].endswith("+08:00") for r in good.values())
+    naive = [i for i, w in table.bad_rows.items() if "naive" in w]
+    assert naive
+    assert all(len(table.rows[i]["受理时间"]) == 19 for i in naive)
+
+
+def test_csv_round_trip_with_bom() -> None:
+    table = raw_complaint_table(year=2025, month=1, n=30, seed=2)
+    text = table.to_csv(bom=True)
+    assert text.startswith("\ufeff工单编号,受理时间")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows == list(table.rows)
+    assert not table.to_csv().startswith("\ufeff")
+    text.encode("utf-8")
+    table.to_csv().encode("gb18030")
+
+
+def test_repr_hides_personal_data() -> None:
+    table = raw_complaint_table(year=2025, month=1, n=30, seed=2)
+    for row in table.rows:
+        if row["联系电话"]:
+            assert row["联系电话"] not in repr(table)
+
+
+def test_shares_and_small_tables() -> None:
+    assert raw_complaint_table(year=2025, month=1, n=50, seed=1, bad_share=0).bad_rows == {}
+    assert raw_complaint_table(year=2025, month=1, n=1, seed=1).bad_rows == {}
+    assert len(raw_complaint_table(year=2025, month=1, n=2, seed=1).bad_rows) == 1
+    assert len(raw_complaint_table(year=2025, month=1, n=20, seed=1, bad_share=1).bad_rows) == 19
+    same = raw_complaint_table(year=2025, month=1, n=40, seed=1)
+    assert same == raw_complaint_table(year=2025, month=1, n=40, seed=1)
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5, "0.1", True])
+def test_bad_share(share: object) -> None:
+    with pytest.raises(ValidationError, match=r"bad_share: must be a number in \[0, 1\]"):
+        raw_complaint_table(year=2025, month=1, n=5, seed=1, bad_share=share)  # type: ignore[arg-type]
+
+
+def test_bad_n() -> None:
+    with pytest.raises(
+        ValidationError, match=r"n: must be an integer in \[1, 10000000\] \(got 0\)"
+    ):
+        raw_complaint_table(year=2025, month=1, n=0, seed=1)

@@ -47,6 +47,17 @@ from jiesu.model._events import (
     TrackingStop,
 )
 from jiesu.model._lifecycle import ACTOR_GUARDS, CONDITIONS, STAY, Lifecycle, State, Transition
+from jiesu.model._serial import (
+    MODELS,
+    SCHEMA_VERSION,
+    JsonlReader,
+    dump_jsonl,
+    dumps,
+    from_document,
+    load_jsonl,
+    loads,
+    to_document,
+)
 from jiesu.model._ticket import Ticket
 
 __all__ = [
@@ -55,6 +66,8 @@ __all__ = [
     "CRS",
     "DEFAULT_TZ",
     "EVENT_TYPES",
+    "MODELS",
+    "SCHEMA_VERSION",
     "STAY",
     "AnsweredAtIntake",
     "Arbitration",
@@ -74,6 +87,7 @@ __all__ = [
     "ExtensionRequest",
     "FirstContact",
     "Intake",
+    "JsonlReader",
     "Kind",
     "LabelledEnum",
     "Lifecycle",
@@ -99,4 +113,10 @@ __all__ = [
     "UnitKind",
     "Urgency",
     "aware",
+    "dump_jsonl",
+    "dumps",
+    "from_document",
+    "load_jsonl",
+    "loads",
+    "to_document",
 ]

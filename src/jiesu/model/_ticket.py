@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,7 @@ from jiesu.model._events import (
     TrackingStart,
     TrackingStop,
 )
-from jiesu.model._lifecycle import Lifecycle
+from jiesu.model._lifecycle import Lifecycle, Transition
 
 if TYPE_CHECKING:
     import pendulum
@@ -43,11 +44,12 @@ if TYPE_CHECKING:
 _EVENT_CLASSES = tuple(EVENT_TYPES.values())
 
 
-@attrs.frozen
+@attrs.define
 class Fold:
     """The running summary of a ticket's events (事件折叠结果), recomputed from the history, never stored.
 
-    Read it through :class:`Ticket`'s properties; guards of a :class:`Lifecycle` read it too.
+    Read it through :class:`Ticket`'s properties; guards of a :class:`Lifecycle` read it too. A fold is
+    private working state: :func:`step` updates it in place.
     """
 
     state: str
@@ -146,8 +148,15 @@ def _effects(fold: Fold, event: Event) -> dict[str, Any]:  # noqa: C901, PLR0911
             return {}
 
 
-def step(lifecycle: Lifecycle, fold: Fold, event: Event, received_at: pendulum.DateTime) -> Fold:
-    """Apply one event to a fold: check time order and the lifecycle's guards, then derive the facts.
+def step(
+    lifecycle: Lifecycle, fold: Fold, event: Event, received_at: pendulum.DateTime
+) -> Transition:
+    """Apply one event to a fold in place: check time order and the lifecycle's guards, then derive facts.
+
+    The fold is unchanged when the event is refused.
+
+    Returns:
+        The row of the table that fired.
 
     Raises:
         TransitionError: The event goes back in time, or the lifecycle refuses it.
@@ -168,10 +177,14 @@ def step(lifecycle: Lifecycle, fold: Fold, event: Event, received_at: pendulum.D
     was_open = lifecycle.state(fold.state).open
     now_open = lifecycle.state(state).open
     if was_open and not now_open:
-        changes["closed_at"] = event.at
+        fold.closed_at = event.at
     elif now_open:
-        changes["closed_at"] = None
-    return attrs.evolve(fold, state=state, last_at=event.at, **changes)
+        fold.closed_at = None
+    fold.state = state
+    fold.last_at = event.at
+    for name, value in changes.items():
+        setattr(fold, name, value)
+    return row
 
 
 def _default_lifecycle() -> Lifecycle:
@@ -198,14 +211,14 @@ def _lifecycle_check(instance: object, attribute: attrs.Attribute[Any], value: o
 
 def fold_events(
     complaint: Complaint, events: tuple[Event, ...], lifecycle: Lifecycle
-) -> tuple[Fold, ...]:
-    """Every intermediate fold of ``events`` (the first is the fold before any event)."""
+) -> tuple[Fold, tuple[str, ...]]:
+    """The fold of ``events`` and the state after each event."""
     fold = Fold(state=lifecycle.initial)
-    folds = [fold]
+    states = []
     for event in events:
-        fold = step(lifecycle, fold, event, complaint.received_at)
-        folds.append(fold)
-    return tuple(folds)
+        step(lifecycle, fold, event, complaint.received_at)
+        states.append(fold.state)
+    return fold, tuple(states)
 
 
 @attrs.frozen
@@ -246,8 +259,8 @@ class Ticket:
 
     def __attrs_post_init__(self) -> None:
         """Replay the events through the lifecycle (raises ``TransitionError`` on a bad history)."""
-        folds = fold_events(self.complaint, self.events, self.lifecycle)
-        object.__setattr__(self, "_fold", folds[-1])
+        fold, _ = fold_events(self.complaint, self.events, self.lifecycle)
+        object.__setattr__(self, "_fold", fold)
 
     @classmethod
     def from_events(
@@ -275,13 +288,29 @@ class Ticket:
             TransitionError: The current state refuses the event (named with state and event), a guard
                 fails (actor, required field, conditions), or the event is earlier than the last one.
         """
-        step(self.lifecycle, self._fold, event, self.complaint.received_at)
+        step(self.lifecycle, copy.copy(self._fold), event, self.complaint.received_at)
         return Ticket(self.complaint, (*self.events, event), self.lifecycle)
+
+    def transition_for(self, event: Event) -> Transition:
+        """The row of the lifecycle table that ``event`` would fire, without applying it.
+
+        Raises:
+            TransitionError: The ticket would refuse the event (see :meth:`apply`).
+
+        Examples:
+            >>> import pendulum
+            >>> from jiesu.model import Complaint, Intake
+            >>> t0 = pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai")
+            >>> t = Ticket(Complaint("C1", t0, "phone", "complaint", "normal", "01.02.03"))
+            >>> t.transition_for(Intake(t0)).to
+            'received'
+        """
+        return step(self.lifecycle, copy.copy(self._fold), event, self.complaint.received_at)
 
     def history(self) -> tuple[tuple[Event, str], ...]:
         """Each event with the state it led to (流转记录), in order."""
-        folds = fold_events(self.complaint, self.events, self.lifecycle)
-        return tuple((e, f.state) for e, f in zip(self.events, folds[1:], strict=True))
+        _, states = fold_events(self.complaint, self.events, self.lifecycle)
+        return tuple(zip(self.events, states, strict=True))
 
     @property
     def id(self) -> str:

@@ -13,6 +13,9 @@ Examples:
     >>> test_received_at_is_aware()
 """
 
+from hypothesis import strategies as st
+
+from jiesu.model import EVENT_TYPES, Duration, Lifecycle, Ticket
 from jiesu.testing._strategies import (
     callers,
     complaints,
@@ -22,21 +25,37 @@ from jiesu.testing._strategies import (
     units,
     zoned_datetimes,
 )
+from jiesu.testing._tickets import UNIT_CODES, durations, events, invalid_events, tickets
 
 __all__ = [
+    "UNIT_CODES",
     "callers",
     "complaints",
+    "durations",
+    "events",
+    "invalid_events",
     "locations",
     "phones",
     "register",
+    "tickets",
     "units",
     "zoned_datetimes",
 ]
 
 
+def _register_all() -> None:
+    """Register the base models and the ticket models for ``st.from_type`` (idempotent)."""
+    register()
+    st.register_type_strategy(Duration, durations())
+    st.register_type_strategy(Ticket, tickets())
+    st.register_type_strategy(Lifecycle, st.builds(Lifecycle.preset, st.just("beijing")))
+    for kind, cls in EVENT_TYPES.items():
+        st.register_type_strategy(cls, events(kind))
+
+
 def _hypothesis_setup_hook() -> None:
     """Entry point Hypothesis calls on start-up: register jiesu's types for ``st.from_type``."""
-    register()
+    _register_all()
 
 
-register()
+_register_all()

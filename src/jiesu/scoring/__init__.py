@@ -20,10 +20,11 @@ from jiesu.scoring._evaluate import (
 )
 from jiesu.scoring._frames import ZH_HEADERS, ColumnMap, score_frame, tally_frame
 from jiesu.scoring._rules import Grade, Points, Rules, Weights
-from jiesu.scoring._tally import STATES, Score, Scorecard, Tally, state_code
+from jiesu.scoring._tally import COUNTS, STATES, Score, Scorecard, Tally, state_code
 
 __all__ = [
     "CALLBACK_CODES",
+    "COUNTS",
     "SATISFACTION_CODES",
     "STATES",
     "ZH_HEADERS",

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jiesu.errors import ErrorPolicy, Problem, ValidationError, ValidationReport
-from jiesu.scoring._tally import N_STATES, Scorecard, Tally
+from jiesu.scoring._tally import N_STATES, STATE_COUNTS, Scorecard, Tally
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -47,48 +47,90 @@ _MAX_DIRECT: Final = 1 << 22
 
 
 def _encode(
-    values: npt.ArrayLike, table: Mapping[str, int], top: int
-) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_]]:
-    """Codes as int8 plus a mask of rows whose value is unknown (those rows get code 0)."""
-    arr = np.asarray(values)
-    if arr.dtype.kind == "b":
-        return arr.astype(np.int8), np.zeros(len(arr), dtype=bool)
-    if arr.dtype.kind in "iu":
-        bad = (arr < 0) | (arr > top)
-        codes = np.where(bad, 0, arr).astype(np.int8)
+    values: npt.NDArray[Any], table: Mapping[str, int], top: int
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_] | None]:
+    """Codes as int8 and a mask of unknown values (``None`` when there is none); unknown rows get 0."""
+    kind = values.dtype.kind
+    if kind == "b":
+        return values.view(np.int8), None
+    if kind in "iu":
+        small = values.view(np.uint8) if values.dtype.itemsize == 1 else values
+        bad = (
+            (small > top)
+            if kind == "u" or values.dtype.itemsize == 1
+            else (values < 0) | (values > top)
+        )
+    elif kind == "f":
+        with np.errstate(invalid="ignore"):
+            bad = ~((values >= 0) & (values <= top) & (values == np.floor(values)))
     else:
-        uniq, inverse = np.unique(arr.astype(str), return_inverse=True)
+        uniq, inverse = np.unique(values.astype(str), return_inverse=True)
         lookup = np.array(
             [table.get(str(u).strip().lower(), -1) for u in uniq.tolist()], dtype=np.int16
         )
-        mapped = lookup[inverse] if len(uniq) else np.zeros(len(arr), dtype=np.int16)
+        mapped = lookup[inverse]
         bad = mapped < 0
-        codes = np.where(bad, 0, mapped).astype(np.int8)
-    return codes, bad
+        return np.where(bad, 0, mapped).astype(np.int8), (bad if bad.any() else None)
+    if not bad.any():
+        return values.astype(np.int8, copy=False), None
+    return np.where(bad, 0, values).astype(np.int8), bad
 
 
 def _report(
-    bad: npt.NDArray[np.bool_], arr: npt.ArrayLike, field: str, reason: str, problems: list[Problem]
+    bad: npt.NDArray[np.bool_],
+    arr: npt.NDArray[Any],
+    offset: int,
+    field: str,
+    problems: list[Problem],
 ) -> None:
     rows = np.flatnonzero(bad)
-    if not len(rows):
-        return
-    values = np.asarray(arr)[rows]
+    values = arr[rows].tolist()
+    reason = _REASONS[field]
     problems.extend(
-        Problem(int(r), field, v, reason)
-        for r, v in zip(rows.tolist(), values.tolist(), strict=True)
+        Problem(int(r) + offset, field, v, reason)
+        for r, v in zip(rows.tolist(), values, strict=True)
     )
 
 
-def _factorize(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any]]:
-    """Integer codes and sorted labels; small non-negative integer ranges are used directly."""
-    if values.dtype.kind in "iu" and len(values):
-        low, high = int(values.min()), int(values.max())
-        if high - low < max(_MAX_DIRECT, 2 * len(values)):
-            codes = values.astype(np.int64) - low if low else values.astype(np.int64, copy=False)
-            return codes, np.arange(low, high + 1, dtype=values.dtype)
-    labels, inverse = np.unique(values, return_inverse=True)
-    return inverse.astype(np.int64), labels
+_REASONS: Final[dict[str, str]] = {
+    "callback": "unknown callback outcome; allowed: 0-3 or none/answered/unreachable/refused",
+    "contacted": "unknown answer; allowed: 是/否, yes/no, 1/0",
+    "solved": "unknown answer; allowed: 是/否, yes/no, 1/0",
+    "satisfaction": "unknown satisfaction; allowed: 0-2 or 满意/基本满意/不满意",
+    "unit": "missing unit",
+    "period": "missing period",
+}
+
+
+class _Codes:
+    """Factorized key column: sorted labels and a way to get the codes of a slice."""
+
+    def __init__(self, values: npt.NDArray[Any]) -> None:
+        self.values = values
+        self.low = 0
+        self.codes: npt.NDArray[np.int64] | None = None
+        if values.dtype.kind in "iu" and len(values):
+            low, high = int(values.min()), int(values.max())
+            if high - low < max(_MAX_DIRECT, 2 * len(values)):
+                self.low = low
+                self.labels = np.arange(low, high + 1, dtype=values.dtype)
+                return
+        present = ~_missing(values)
+        self.labels, inverse = np.unique(
+            values[present] if not present.all() else values, return_inverse=True
+        )
+        codes = np.zeros(len(values), dtype=np.int64)
+        codes[present] = inverse
+        self.codes = codes
+
+    def chunk(self, sl: slice) -> npt.NDArray[np.int64]:
+        """Fresh int64 codes of a slice (writable)."""
+        if self.codes is not None:
+            return self.codes[sl].copy()
+        out = self.values[sl].astype(np.int64)
+        if self.low:
+            out -= self.low
+        return out
 
 
 def _flag(values: npt.ArrayLike | None, n: int, field: str) -> npt.NDArray[np.bool_] | None:
@@ -114,99 +156,116 @@ def _missing(arr: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return np.zeros(len(arr), dtype=bool)
 
 
-def _states(
+def _state_table() -> npt.NDArray[np.int8]:
+    """State of each ``cb*12 + contacted*6 + solved*3 + satisfaction`` combination; index 48 = excluded."""
+    table = np.zeros(49, dtype=np.int8)
+    for cb in range(4):
+        for rest in range(12):
+            table[cb * 12 + rest] = 4 + rest if cb == 1 else (1 if cb == 0 else cb)
+    return table
+
+
+_STATE_TABLE: Final = _state_table()
+_CHUNK: Final = 1 << 18
+
+
+def _tally_arrays(  # noqa: C901, PLR0912, PLR0915 - the hot loop is kept in one piece on purpose
     units: npt.NDArray[Any],
     periods: npt.NDArray[Any],
     answers: Mapping[str, npt.ArrayLike],
     *,
     flags: Mapping[str, npt.ArrayLike | None],
+    category: npt.NDArray[Any] | None,
     rules: Rules,
-) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_], ValidationReport]:
-    """Per row: its state code, whether it is counted, and the report of bad rows."""
+) -> tuple[Tally, ValidationReport]:
+    """Validate and count in chunks of rows: int8 codes, a state lookup, one bincount per chunk."""
     n = len(units)
-    for name, arr in (("period", periods), *answers.items()):
-        if np.shape(arr) != (n,):
+    arrays = {name: np.asarray(arr) for name, arr in answers.items()}
+    for name, arr in (("period", periods), *arrays.items(), ("category", category)):
+        if arr is not None and np.shape(arr) != (n,):
             raise ValidationError(
                 f"must have the same length as unit ({n})", field=name, value=np.shape(arr)
             )
-    cb, bad_cb = _encode(answers["callback"], CALLBACK_CODES, 3)
-    answered = cb == 1
-    con, bad_con = _encode(answers["contacted"], YES_NO_CODES, 1)
-    sol, bad_sol = _encode(answers["solved"], YES_NO_CODES, 1)
-    sat, bad_sat = _encode(answers["satisfaction"], SATISFACTION_CODES, 2)
-    counted = np.ones(n, dtype=bool)
-    for name in ("answered_at_intake", "not_dispatched"):
-        flag = _flag(flags[name], n, name)
-        if flag is not None:
-            counted &= ~flag
-    leads = _flag(flags["lead"], n, "lead")
-    if leads is not None and rules.attribution == "lead":
-        counted &= leads
-    checks = [
-        (
-            bad_cb,
-            "callback",
-            "unknown callback outcome; allowed: 0-3 or none/answered/unreachable/refused",
-        ),
-        (bad_con & answered, "contacted", "unknown answer; allowed: 是/否, yes/no, 1/0"),
-        (bad_sol & answered, "solved", "unknown answer; allowed: 是/否, yes/no, 1/0"),
-        (
-            bad_sat & answered,
-            "satisfaction",
-            "unknown satisfaction; allowed: 0-2 or 满意/基本满意/不满意",
-        ),
-        (_missing(units), "unit", "missing unit"),
-        (_missing(periods), "period", "missing period"),
-    ]
-    problems: list[Problem] = []
-    bad_rows = np.zeros(n, dtype=bool)
-    for bad, field, reason in checks:
-        hit = bad & counted
-        if hit.any():
-            _report(
-                hit,
-                units if field == "unit" else periods if field == "period" else answers[field],
-                field,
-                reason,
-                problems,
-            )
-            bad_rows |= hit
-    problems.sort(key=lambda p: (p.row, p.field))
-    counted &= ~bad_rows
-    state = np.where(answered, 4 + con * 6 + sol * 3 + sat, np.where(cb == 0, 1, cb)).astype(
-        np.int8
-    )
+    aai = _flag(flags["answered_at_intake"], n, "answered_at_intake")
+    nd = _flag(flags["not_dispatched"], n, "not_dispatched")
+    leads = _flag(flags["lead"], n, "lead") if rules.attribution == "lead" else None
     excl = _flag(flags["excluded"], n, "excluded")
-    if excl is not None:
-        state[excl] = 0
-    return state, counted, ValidationReport(problems, total=n)
-
-
-def _count(
-    units: npt.NDArray[Any],
-    periods: npt.NDArray[Any],
-    category: npt.NDArray[Any] | None,
-    state: npt.NDArray[np.int8],
-    counted: npt.NDArray[np.bool_],
-) -> Tally:
-    """One bincount over (unit, period[, category], state) of the counted rows."""
-    if not counted.all():
-        sub = np.flatnonzero(counted)
-        units, periods, state = units[sub], periods[sub], state[sub]
-        category = None if category is None else category[sub]
-    ucode, ulabels = _factorize(units)
-    pcode, plabels = _factorize(periods)
-    if category is not None:
-        ccode, clabels = _factorize(category.astype(str))
-    else:
-        ccode, clabels = np.zeros(len(ucode), dtype=np.int64), np.array([""])
-    n_p, n_c = len(plabels), len(clabels)
-    key = ((ucode * n_p + pcode) * n_c + ccode) * N_STATES + state
-    bins = np.bincount(key, minlength=len(ulabels) * n_p * n_c * N_STATES).reshape(-1, N_STATES)
-    nonzero = np.flatnonzero(bins.any(axis=1))
+    ucodes, pcodes = _Codes(units), _Codes(periods)
+    ccodes = _Codes(category.astype(str)) if category is not None else None
+    n_p = len(pcodes.labels)
+    n_c = len(ccodes.labels) if ccodes is not None else 1
+    size = len(ucodes.labels) * n_p * n_c * N_STATES
+    bins = np.zeros(size + 1, dtype=np.int64)
+    problems: list[Problem] = []
+    check_units = units.dtype.kind not in "iub"
+    check_periods = periods.dtype.kind not in "iub"
+    for start in range(0, n, _CHUNK):
+        sl = slice(start, min(start + _CHUNK, n))
+        counted: npt.NDArray[np.bool_] | None = None
+        for flag, keep in ((aai, False), (nd, False), (leads, True)):
+            if flag is not None:
+                part = flag[sl] if keep else ~flag[sl]
+                counted = part if counted is None else counted & part
+        cb, bad_cb = _encode(arrays["callback"][sl], CALLBACK_CODES, 3)
+        con, bad_con = _encode(arrays["contacted"][sl], YES_NO_CODES, 1)
+        sol, bad_sol = _encode(arrays["solved"][sl], YES_NO_CODES, 1)
+        sat, bad_sat = _encode(arrays["satisfaction"][sl], SATISFACTION_CODES, 2)
+        bad_unit = _missing(units[sl]) if check_units else None
+        bad_period = _missing(periods[sl]) if check_periods else None
+        checks = {
+            "callback": bad_cb,
+            "contacted": bad_con,
+            "solved": bad_sol,
+            "satisfaction": bad_sat,
+        }
+        checks |= {"unit": bad_unit, "period": bad_period}
+        if any(b is not None and b.any() for b in checks.values()):
+            answered = cb == 1
+            reject = np.zeros(sl.stop - sl.start, dtype=bool)
+            for field, bad in checks.items():
+                if bad is None:
+                    continue
+                hit = bad if field in {"callback", "unit", "period"} else bad & answered
+                if counted is not None:
+                    hit = hit & counted
+                if hit.any():
+                    source = (
+                        units
+                        if field == "unit"
+                        else periods
+                        if field == "period"
+                        else arrays[field]
+                    )
+                    _report(hit, source[sl], start, field, problems)
+                    reject |= hit
+            counted = ~reject if counted is None else counted & ~reject
+        combo = cb * np.int8(12)
+        combo += con * np.int8(6)
+        combo += sol * np.int8(3)
+        combo += sat
+        if excl is not None:
+            combo[excl[sl]] = 48
+        state = _STATE_TABLE[combo]
+        key = ucodes.chunk(sl)
+        key *= n_p
+        key += pcodes.chunk(sl) if pcodes.codes is not None or pcodes.low else periods[sl]
+        if ccodes is not None:
+            key *= n_c
+            key += ccodes.chunk(sl)
+        key *= N_STATES
+        key += state
+        if counted is not None:
+            key[~counted] = size
+        bins += np.bincount(key, minlength=size + 1)
+    problems.sort(key=lambda p: (p.row, p.field))
+    matrix = bins[:size].reshape(-1, N_STATES)
+    nonzero = np.flatnonzero(matrix.any(axis=1))
     cell, c_idx = np.divmod(nonzero, n_c)
     u_idx, p_idx = np.divmod(cell, n_p)
-    return Tally(ulabels[u_idx], plabels[p_idx], clabels[c_idx], bins[nonzero].astype(np.int64))
+    clabels = ccodes.labels if ccodes is not None else np.array([""])
+    counts = matrix[nonzero] @ STATE_COUNTS
+    tally = Tally(ucodes.labels[u_idx], pcodes.labels[p_idx], clabels[c_idx], counts)
+    return tally, ValidationReport(problems, total=n)
 
 
 @overload
@@ -295,13 +354,13 @@ def tally_many(
         ...                callback=["answered", "unreachable", "answered"], contacted=["是", "否", "是"],
         ...                solved=["是", "否", "否"], satisfaction=["满意", "不满意", "基本满意"],
         ...                rules=Rules.preset("beijing-2021"))
-        >>> t.row("S01", "2025-03")["answered:yes:yes:satisfied"], t.row("S01", "2025-03")["unreachable"]
-        (1, 1)
+        >>> t.row("S01", "2025-03")
+        {'tickets': 2, 'excluded': 0, 'answered': 1, 'unreachable': 1, 'refused': 0, 'contacted': 1,
+         'solved': 1, 'satisfied': 1, 'basically_satisfied': 0}
     """
-    units, periods = np.asarray(unit), np.asarray(period)
-    state, counted, report = _states(
-        units,
-        periods,
+    tally, report = _tally_arrays(
+        np.asarray(unit),
+        np.asarray(period),
         {
             "callback": callback,
             "contacted": contacted,
@@ -314,13 +373,11 @@ def tally_many(
             "not_dispatched": not_dispatched,
             "excluded": excluded,
         },
+        category=None if category is None else np.asarray(category),
         rules=rules,
     )
     if report and errors == "raise":
         raise report
-    tally = _count(
-        units, periods, None if category is None else np.asarray(category), state, counted
-    )
     if errors == "collect":
         return tally, report
     return tally

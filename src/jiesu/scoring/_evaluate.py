@@ -12,7 +12,7 @@ import pendulum
 from jiesu.errors import ValidationError
 from jiesu.model import CallbackOutcome, Role, Satisfaction, Ticket
 from jiesu.scoring._data import Exclusion
-from jiesu.scoring._tally import N_STATES, Tally, state_code
+from jiesu.scoring._tally import STATE_COUNTS, Tally, state_code
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -349,8 +349,7 @@ def tally_evaluations(evaluations: Iterable[Evaluation], *, by_category: bool = 
             periods.append(ev.period)
             cats.append(ev.category if by_category else "")
             states.append(ev.state)
-    counts = np.zeros((len(states), N_STATES), dtype=np.int64)
-    counts[np.arange(len(states)), np.array(states, dtype=np.int64)] = 1
+    counts = STATE_COUNTS[np.array(states, dtype=np.int64)].reshape(len(states), -1)
     return Tally.from_keys(
         np.array(units, dtype=str), np.array(periods, dtype=str), np.array(cats, dtype=str), counts
     )

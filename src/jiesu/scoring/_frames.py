@@ -15,7 +15,7 @@ import numpy as np
 
 from jiesu.errors import ErrorPolicy, Problem, ValidationError, ValidationReport
 from jiesu.scoring._bulk import CALLBACK_CODES, SATISFACTION_CODES, YES_NO_CODES
-from jiesu.scoring._tally import N_STATES, Scorecard, Tally
+from jiesu.scoring._tally import COUNTS, N_COUNTS, Scorecard, Tally
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -29,7 +29,6 @@ __all__ = ["ColumnMap", "score_frame", "tally_frame"]
 
 _ROLE_CODES: Final[dict[str, int]] = {"lead": 1, "主办": 1, "co_handler": 0, "协办": 0}
 _FLAG_CODES: Final[dict[str, int]] = YES_NO_CODES
-_NULL: Final = -2
 
 ZH_HEADERS: Final[dict[str, str]] = {
     "unit": "承办单位",
@@ -129,28 +128,61 @@ class ColumnMap:
         return attrs.evolve(self, **changes)
 
 
-def _codes(expr: nw.Expr, dtype: Any, table: Mapping[str, int], top: int) -> nw.Expr:  # noqa: ANN401 - a narwhals dtype
-    """An Int64 code expression; unknown values give -1, nulls give -2."""
-    if dtype == nw.Boolean:
-        coded = expr.cast(nw.Int64)
-    elif dtype.is_integer():
-        coded = (
-            nw.when((expr >= 0) & (expr <= top))
-            .then(expr.cast(nw.Int64))
-            .otherwise(nw.lit(-1, nw.Int64))
-        )
-    else:
-        text = expr.cast(nw.String).str.strip_chars().str.to_lowercase()
-        by_code: dict[int, list[str]] = {}
-        for name, code in table.items():
-            by_code.setdefault(code, []).append(name)
-        coded = nw.lit(-1, nw.Int64)
-        for code, names in sorted(by_code.items(), reverse=True):
-            coded = nw.when(text.is_in(names)).then(nw.lit(code, nw.Int64)).otherwise(coded)
-    return nw.when(expr.is_null()).then(nw.lit(_NULL, nw.Int64)).otherwise(coded)
+class _Coded:
+    """One answer column as codes: ``eq(k)`` tests a code, ``invalid`` flags unknown values."""
+
+    def __init__(
+        self,
+        name: str,
+        dtype: Any,  # noqa: ANN401 - a narwhals dtype
+        table: Mapping[str, int],
+        top: int,
+        *,
+        null_is: int | None = None,
+    ) -> None:
+        col = nw.col(name)
+        self.name = name
+        self.setup: dict[str, nw.Expr] = {}
+        if dtype == nw.Boolean:
+            self.kind = "bool"
+            self.expr = col
+            self.invalid = col.is_null()
+        elif dtype.is_integer():
+            self.kind = "int"
+            self.expr = col
+            self.invalid = (col < 0) | (col > top)
+            self.invalid = (
+                col.is_null() | self.invalid
+                if null_is is None
+                else self.invalid.fill_null(value=False)
+            )
+        else:
+            self.kind = "text"
+            text = col.cast(nw.String).str.strip_chars().str.to_lowercase()
+            by_code: dict[int, list[str]] = {}
+            for label, code in table.items():
+                by_code.setdefault(code, []).append(label)
+            coded: Any = nw.lit(-1, nw.Int8)
+            for code, labels in sorted(by_code.items(), reverse=True):
+                coded = nw.when(text.is_in(labels)).then(nw.lit(code, nw.Int8)).otherwise(coded)
+            fill = -1 if null_is is None else null_is
+            coded = nw.when(col.is_null()).then(nw.lit(fill, nw.Int8)).otherwise(coded)
+            alias = f"_code_{name}"
+            self.setup = {alias: coded}
+            self.expr = nw.col(alias)
+            self.invalid = self.expr < 0
+        self.null_is = null_is
+
+    def eq(self, code: int) -> nw.Expr:
+        """Rows whose value has this code."""
+        if self.kind == "bool":
+            return self.expr if code else ~self.expr
+        if self.kind == "int" and self.null_is == code:
+            return (self.expr == code).fill_null(value=True)
+        return self.expr == code
 
 
-def _prepare(frame: Any, cols: ColumnMap, rules: Rules) -> Any:  # noqa: ANN401 - a narwhals frame
+def _required(frame: Any, cols: ColumnMap) -> Any:  # noqa: ANN401 - a narwhals schema
     schema = frame.collect_schema()
     for name in ("unit", "period", "callback", "contacted", "solved", "satisfaction"):
         column = getattr(cols, name)
@@ -160,33 +192,7 @@ def _prepare(frame: Any, cols: ColumnMap, rules: Rules) -> Any:  # noqa: ANN401 
                 field=name,
                 value=column,
             )
-    cb = _codes(nw.col(cols.callback), schema[cols.callback], CALLBACK_CODES, 3)
-    cb = (
-        nw.when(cb == _NULL).then(nw.lit(0, nw.Int64)).otherwise(cb)
-    )  # null callback: no callback yet
-    con = _codes(nw.col(cols.contacted), schema[cols.contacted], YES_NO_CODES, 1)
-    sol = _codes(nw.col(cols.solved), schema[cols.solved], YES_NO_CODES, 1)
-    sat = _codes(nw.col(cols.satisfaction), schema[cols.satisfaction], SATISFACTION_CODES, 2)
-    counted = nw.lit(value=True)
-    for name in ("answered_at_intake", "not_dispatched"):
-        column = getattr(cols, name)
-        if column is not None:
-            counted &= _codes(nw.col(column), schema[column], _FLAG_CODES, 1) != 1
-    if cols.role is not None and rules.attribution == "lead":
-        counted &= _codes(nw.col(cols.role), schema[cols.role], _ROLE_CODES, 1) == 1
-    excluded = nw.lit(value=False)
-    if cols.excluded is not None:
-        excluded = _codes(nw.col(cols.excluded), schema[cols.excluded], _FLAG_CODES, 1) == 1
-    return frame.with_columns(
-        _cb=cb, _con=con, _sol=sol, _sat=sat, _counted=counted, _excluded=excluded
-    ).with_columns(
-        _bad_callback=nw.col("_counted") & (nw.col("_cb") < 0),
-        _bad_contacted=nw.col("_counted") & (nw.col("_cb") == 1) & (nw.col("_con") < 0),
-        _bad_solved=nw.col("_counted") & (nw.col("_cb") == 1) & (nw.col("_sol") < 0),
-        _bad_satisfaction=nw.col("_counted") & (nw.col("_cb") == 1) & (nw.col("_sat") < 0),
-        _bad_unit=nw.col("_counted") & nw.col(cols.unit).is_null(),
-        _bad_period=nw.col("_counted") & nw.col(cols.period).is_null(),
-    )
+    return schema
 
 
 _REASONS: Final = {
@@ -199,22 +205,90 @@ _REASONS: Final = {
 }
 
 
-def _problems(prepared: Any, cols: ColumnMap, *, eager: bool) -> tuple[list[Problem], int]:  # noqa: ANN401 - a narwhals frame
-    bad_any = nw.any_horizontal(*(nw.col(f"_bad_{k}") for k in _REASONS), ignore_nulls=True)
-    frame = prepared
+class _Plan:
+    """The expressions of one scoring pass over a table."""
+
+    def __init__(self, schema: Any, cols: ColumnMap, rules: Rules) -> None:  # noqa: ANN401 - a narwhals schema
+        self.cols = cols
+        self.cb = _Coded(cols.callback, schema[cols.callback], CALLBACK_CODES, 3, null_is=0)
+        self.con = _Coded(cols.contacted, schema[cols.contacted], YES_NO_CODES, 1)
+        self.sol = _Coded(cols.solved, schema[cols.solved], YES_NO_CODES, 1)
+        self.sat = _Coded(cols.satisfaction, schema[cols.satisfaction], SATISFACTION_CODES, 2)
+        flags = []
+        for name in ("answered_at_intake", "not_dispatched"):
+            column = getattr(cols, name)
+            if column is not None:
+                flags.append(("skip", _Coded(column, schema[column], _FLAG_CODES, 1, null_is=0)))
+        if cols.role is not None and rules.attribution == "lead":
+            flags.append(("keep", _Coded(cols.role, schema[cols.role], _ROLE_CODES, 1)))
+        self.excl = None
+        if cols.excluded is not None:
+            self.excl = _Coded(cols.excluded, schema[cols.excluded], _FLAG_CODES, 1, null_is=0)
+        coded = [
+            self.cb,
+            self.con,
+            self.sol,
+            self.sat,
+            *(c for _, c in flags),
+            *([self.excl] if self.excl else []),
+        ]
+        self.setup: dict[str, nw.Expr] = {}
+        for c in coded:
+            self.setup |= c.setup
+        self.counted: nw.Expr | None = None
+        for how, c in flags:
+            part = c.eq(1) if how == "keep" else ~c.eq(1)
+            self.counted = part if self.counted is None else self.counted & part
+        answered = self.cb.eq(1)
+        self.bad = {
+            "callback": self.cb.invalid,
+            "contacted": answered & self.con.invalid,
+            "solved": answered & self.sol.invalid,
+            "satisfaction": answered & self.sat.invalid,
+            "unit": nw.col(cols.unit).is_null(),
+            "period": nw.col(cols.period).is_null(),
+        }
+        any_bad = nw.any_horizontal(*self.bad.values(), ignore_nulls=True)
+        self.any_bad = any_bad if self.counted is None else self.counted & any_bad
+
+    def indicators(self) -> dict[str, nw.Expr | None]:
+        """Per :data:`COUNTS` entry, the rows it counts (``None`` = every row)."""
+        keep = None if self.excl is None else ~self.excl.eq(1)
+        answered = self.cb.eq(1)
+
+        def only(expr: nw.Expr | None) -> nw.Expr | None:
+            if keep is None:
+                return expr
+            return keep if expr is None else expr & keep
+
+        out = {
+            "tickets": only(None),
+            "answered": only(answered),
+            "unreachable": only(self.cb.eq(2)),
+            "refused": only(self.cb.eq(3)),
+            "contacted": only(answered & self.con.eq(1)),
+            "solved": only(answered & self.sol.eq(1)),
+            "satisfied": only(answered & self.sat.eq(2)),
+            "basically_satisfied": only(answered & self.sat.eq(1)),
+        }
+        if self.excl is not None:
+            out["excluded"] = self.excl.eq(1)
+        return out
+
+
+def _problems(frame: Any, plan: _Plan, *, eager: bool) -> list[Problem]:  # noqa: ANN401 - a narwhals frame
+    """The bad rows, fetched only when the check found some."""
+    cols = plan.cols
     row_col = cols.ticket_id
     if row_col is None and eager:
         frame = frame.with_row_index("_row")
         row_col = "_row"
     value_cols = [getattr(cols, k) for k in _REASONS]
     keep = [*dict.fromkeys([*value_cols, *([row_col] if row_col else [])])]
-    counts = prepared.select(nw.len().alias("n"), bad_any.cast(nw.Int64).sum().alias("bad"))
-    totals = counts.collect() if not eager else counts
-    total, n_bad = int(totals["n"][0]), int(totals["bad"][0] or 0)
-    if not n_bad:
-        return [], total
-    bad = frame.filter(bad_any).select(*keep, *(f"_bad_{k}" for k in _REASONS))
-    rows = (bad.collect() if not eager else bad).rows(named=True)
+    rows_frame = frame.filter(plan.any_bad).select(
+        *keep, *(expr.fill_null(value=False).alias(f"_bad_{k}") for k, expr in plan.bad.items())
+    )
+    rows = (rows_frame if eager else rows_frame.collect()).rows(named=True)
     problems: list[Problem] = []
     for i, row in enumerate(rows):
         where: int | str = row[row_col] if row_col else f"bad row {i + 1} (no ticket id column)"
@@ -223,42 +297,66 @@ def _problems(prepared: Any, cols: ColumnMap, *, eager: bool) -> tuple[list[Prob
             for k, reason in _REASONS.items()
             if row[f"_bad_{k}"]
         )
-    return problems, total
+    return problems
+
+
+def _aggregate(
+    frame: Any,  # noqa: ANN401 - a narwhals frame
+    plan: _Plan,
+    keys: list[str],
+    *,
+    filter_bad: bool,
+    simple: bool,
+    eager: bool,
+) -> Any:  # noqa: ANN401 - a narwhals eager frame
+    """One group-by: the :data:`COUNTS` per key, plus ``_rows`` and ``_bad`` (bad rows) per key."""
+    indicators: dict[str, nw.Expr | None] = {"_rows": None, "_bad": plan.any_bad}
+    for name, expr in plan.indicators().items():
+        counted = plan.counted  # rows that do not count stay in "_rows" only
+        both = expr if counted is None else counted if expr is None else expr & counted
+        indicators[name] = both
+    if filter_bad:
+        frame = frame.filter(~plan.any_bad)
+    if simple:  # pandas and pyarrow group-bys take plain column sums only
+        frame = frame.with_columns(
+            **{f"_i_{k}": e.cast(nw.Int64) for k, e in indicators.items() if e is not None}
+        )
+        aggregations = [
+            nw.len().alias(k) if e is None else nw.col(f"_i_{k}").sum().alias(k)
+            for k, e in indicators.items()
+        ]
+    else:
+        aggregations = [
+            nw.len().alias(k) if e is None else e.cast(nw.Int64).sum().alias(k)
+            for k, e in indicators.items()
+        ]
+    grouped = frame.group_by(*keys).agg(*aggregations)
+    return grouped if eager else grouped.collect()
 
 
 def _tally_native(native: Any, cols: ColumnMap, rules: Rules) -> tuple[Tally, ValidationReport]:  # noqa: ANN401 - any dataframe
     frame = nw.from_native(native)
     eager = isinstance(frame, nw.DataFrame)
     cols = cols.present(frame.collect_schema().names())
-    prepared = _prepare(frame, cols, rules)
-    problems, total = _problems(prepared, cols, eager=eager)
+    plan = _Plan(_required(frame, cols), cols, rules)
+    if plan.setup:
+        frame = frame.with_columns(**plan.setup)
     keys = [cols.unit, cols.period, *([cols.category] if cols.category else [])]
-    state = (
-        nw.when(nw.col("_excluded"))
-        .then(nw.lit(0, nw.Int64))
-        .when(nw.col("_cb") == 1)
-        .then(4 + nw.col("_con") * 6 + nw.col("_sol") * 3 + nw.col("_sat"))
-        .when(nw.col("_cb") == 0)
-        .then(nw.lit(1, nw.Int64))
-        .otherwise(nw.col("_cb"))
-    )
-    ok = nw.col("_counted") & ~nw.any_horizontal(
-        *(nw.col(f"_bad_{k}") for k in _REASONS), ignore_nulls=True
-    )
-    grouped = (
-        prepared.filter(ok)
-        .with_columns(_state=state)
-        .group_by(*keys, "_state")
-        .agg(nw.len().alias("_n"))
-    )
-    counted = grouped if eager else grouped.collect()
+    simple = frame.implementation.is_pandas_like() or frame.implementation.is_pyarrow()
+    counted = _aggregate(frame, plan, keys, filter_bad=False, simple=simple, eager=eager)
+    bad_rows = counted["_bad"].to_numpy()
+    total = int(counted["_rows"].to_numpy().sum())
+    problems: list[Problem] = []
+    if bad_rows.any():
+        problems = _problems(frame, plan, eager=eager)
+        counted = _aggregate(frame, plan, keys, filter_bad=True, simple=simple, eager=eager)
     units = _labels(counted[cols.unit].to_numpy())
     periods = _labels(counted[cols.period].to_numpy())
     cats = _labels(counted[cols.category].to_numpy()).astype(str) if cols.category else None
-    matrix = np.zeros((len(units), N_STATES), dtype=np.int64)
-    matrix[np.arange(len(units)), counted["_state"].to_numpy().astype(np.int64)] = counted[
-        "_n"
-    ].to_numpy()
+    matrix = np.zeros((len(units), N_COUNTS), dtype=np.int64)
+    for i, name in enumerate(COUNTS):
+        if name in counted.columns:
+            matrix[:, i] = counted[name].to_numpy()
     tally = Tally.from_keys(units, periods, cats, matrix)
     return tally, ValidationReport(problems, total=total)
 

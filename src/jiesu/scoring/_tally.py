@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from jiesu.scoring._data import Adjustment
 
-__all__ = ["STATES", "Score", "Scorecard", "Tally", "state_code"]
+__all__ = ["COUNTS", "STATES", "Score", "Scorecard", "Tally", "state_code"]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -75,32 +75,89 @@ def state_code(
     return _ANSWERED0 + int(contacted) * 6 + int(solved) * 3 + satisfaction
 
 
+COUNTS: Final[tuple[str, ...]] = (
+    "tickets",
+    "excluded",
+    "answered",
+    "unreachable",
+    "refused",
+    "contacted",
+    "solved",
+    "satisfied",
+    "basically_satisfied",
+)
+"""The counts a tally holds per key (计数项), all additive.
+
+``tickets`` counted tickets (工单量, excluded ones not included), ``excluded`` (剔除), ``answered`` answered
+callbacks (已回访), ``unreachable`` (无法联系), ``refused`` (拒绝回访), and among answered callbacks:
+``contacted`` (是否联系 = 是), ``solved`` (是否解决 = 是), ``satisfied`` (满意), ``basically_satisfied``
+(基本满意). Tickets without a callback are ``tickets - answered - unreachable - refused``; dissatisfied
+answers are ``answered - satisfied - basically_satisfied``.
+"""
+N_COUNTS: Final = len(COUNTS)
+_C: Final = {name: i for i, name in enumerate(COUNTS)}
+
+
+def _state_matrix() -> IntArray:
+    """Which counts each of the 16 states adds to (a 16 × 9 matrix of 0/1)."""
+    matrix = np.zeros((N_STATES, N_COUNTS), dtype=np.int64)
+    matrix[0, _C["excluded"]] = 1
+    for i in (1, 2, 3):
+        matrix[i, _C["tickets"]] = 1
+    matrix[2, _C["unreachable"]] = 1
+    matrix[3, _C["refused"]] = 1
+    for c in range(2):
+        for s in range(2):
+            for m in range(3):
+                i = _ANSWERED0 + c * 6 + s * 3 + m
+                matrix[i, _C["tickets"]] = matrix[i, _C["answered"]] = 1
+                matrix[i, _C["contacted"]] = c
+                matrix[i, _C["solved"]] = s
+                matrix[i, _C["satisfied"]] = int(m == 2)  # noqa: PLR2004 - code of 满意
+                matrix[i, _C["basically_satisfied"]] = int(m == 1)
+    return matrix
+
+
+STATE_COUNTS: Final = _state_matrix()
+"""``states @ STATE_COUNTS`` turns per-state counts (16 columns) into :data:`COUNTS` (9 columns)."""
+
+
 def _answer_vectors(rules: Rules) -> tuple[IntArray, IntArray, IntArray, IntArray, int]:
-    """Per-state integer vectors: valid, and the scaled response/resolution/satisfaction values."""
+    """Per-count integer vectors: valid callbacks and the scaled response/resolution/satisfaction sums."""
     values = [*rules.response_values.values(), *rules.resolution_values.values()]
     values += list(rules.satisfaction_values.values())
     digits = max(max(-v.as_tuple().exponent, 0) for v in values)  # type: ignore[operator] # finite values
     scale = 10**digits
-    valid = np.zeros(N_STATES, dtype=np.int64)
-    response = np.zeros(N_STATES, dtype=np.int64)
-    resolution = np.zeros(N_STATES, dtype=np.int64)
-    satisfaction = np.zeros(N_STATES, dtype=np.int64)
-    valid[2] = rules.unreachable == "failure"
-    valid[3] = rules.refused == "failure"
-    no = {"response": rules.response_values["no"], "resolution": rules.resolution_values["no"]}
-    for i in (2, 3):
-        response[i] = int(no["response"] * scale) * valid[i]
-        resolution[i] = int(no["resolution"] * scale) * valid[i]
-        satisfaction[i] = int(rules.satisfaction_values["dissatisfied"] * scale) * valid[i]
-    for c, ck in enumerate(("no", "yes")):
-        for s, sk in enumerate(("no", "yes")):
-            for m, mk in enumerate(_SAT_CODES):
-                i = _ANSWERED0 + c * 6 + s * 3 + m
-                valid[i] = 1
-                response[i] = int(rules.response_values[ck] * scale)
-                resolution[i] = int(rules.resolution_values[sk] * scale)
-                satisfaction[i] = int(rules.satisfaction_values[mk] * scale)
-    return valid, response, resolution, satisfaction, scale
+
+    def scaled(value: Decimal) -> int:
+        return int(value * scale)
+
+    fail = {
+        "unreachable": int(rules.unreachable == "failure"),
+        "refused": int(rules.refused == "failure"),
+    }
+    valid = np.zeros(N_COUNTS, dtype=np.int64)
+    valid[_C["answered"]] = 1
+    vectors = []
+    for key, yes, no in (
+        ("contacted", rules.response_values["yes"], rules.response_values["no"]),
+        ("solved", rules.resolution_values["yes"], rules.resolution_values["no"]),
+    ):
+        vec = np.zeros(N_COUNTS, dtype=np.int64)
+        vec[_C[key]] = scaled(yes) - scaled(no)
+        vec[_C["answered"]] = scaled(no)
+        vectors.append(vec)
+    sat = np.zeros(N_COUNTS, dtype=np.int64)
+    dis = scaled(rules.satisfaction_values["dissatisfied"])
+    sat[_C["answered"]] = dis
+    sat[_C["satisfied"]] = scaled(rules.satisfaction_values["satisfied"]) - dis
+    sat[_C["basically_satisfied"]] = scaled(rules.satisfaction_values["basically_satisfied"]) - dis
+    for name, flag in fail.items():
+        valid[_C[name]] = flag
+        vectors[0][_C[name]] = flag * scaled(rules.response_values["no"])
+        vectors[1][_C[name]] = flag * scaled(rules.resolution_values["no"])
+        sat[_C[name]] = flag * dis
+    return valid, vectors[0], vectors[1], sat, scale
 
 
 def _round_div(num: IntArray, den: IntArray, mode: str) -> IntArray:
@@ -206,7 +263,7 @@ def _label_array(values: Iterable[Any] | npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 @attrs.frozen(eq=False)
 class Tally:
-    """Mergeable counts per unit, period and category (可合并计数): one count per :data:`STATES` entry.
+    """Mergeable counts per unit, period and category (可合并计数): one column per :data:`COUNTS` entry.
 
     ``a + b`` adds counts key by key; it is associative and commutative and ``Tally.empty()`` is its
     identity, so chunks, processes or a distributed engine give the same numbers as one pass. Keys are
@@ -216,14 +273,14 @@ class Tally:
         units: Unit code of each row.
         periods: Period label of each row.
         categories: Category label of each row (``""`` when not split).
-        counts: ``(rows, 16)`` integer counts, one column per state.
+        counts: ``(rows, 9)`` integer counts, one column per :data:`COUNTS` entry.
 
     Examples:
         >>> import numpy as np
-        >>> a = Tally.from_counts(["S01"], ["2025-03"], [{"answered:yes:yes:satisfied": 3}])
-        >>> b = Tally.from_counts(["S01"], ["2025-03"], [{"unreachable": 1}])
-        >>> (a + b).row("S01", "2025-03")["answered:yes:yes:satisfied"], (a + b) == (b + a)
-        (3, True)
+        >>> a = Tally.from_counts(["S01"], ["2025-03"], [{"tickets": 3, "answered": 3, "solved": 2}])
+        >>> b = Tally.from_counts(["S01"], ["2025-03"], [{"tickets": 1, "unreachable": 1}])
+        >>> (a + b).row("S01", "2025-03")["tickets"], (a + b) == (b + a)
+        (4, True)
     """
 
     units: npt.NDArray[Any]
@@ -238,7 +295,7 @@ class Tally:
             np.array([], dtype=str),
             np.array([], dtype=str),
             np.array([], dtype=str),
-            np.zeros((0, N_STATES), dtype=np.int64),
+            np.zeros((0, N_COUNTS), dtype=np.int64),
         )
 
     @classmethod
@@ -255,7 +312,7 @@ class Tally:
             units: Unit code per row.
             periods: Period label per row.
             categories: Category per row, or ``None``.
-            counts: ``(rows, 16)`` counts.
+            counts: ``(rows, 9)`` counts (:data:`COUNTS`).
 
         Returns:
             The canonical tally (sorted, one row per key, no all-zero row).
@@ -264,7 +321,7 @@ class Tally:
         keep = counts.sum(axis=1) > 0
         units, periods, cats, counts = units[keep], periods[keep], cats[keep], counts[keep]
         inverse, (u, p, c) = _key_index(units, periods, cats)
-        summed = np.zeros((len(u), N_STATES), dtype=np.int64)
+        summed = np.zeros((len(u), N_COUNTS), dtype=np.int64)
         np.add.at(summed, inverse, counts)
         return cls(u, p, c, summed)
 
@@ -276,33 +333,39 @@ class Tally:
         counts: Iterable[Mapping[str, int]],
         categories: Iterable[Any] | None = None,
     ) -> Tally:
-        """Build a tally from per-key dictionaries of state counts (状态计数).
+        """Build a tally from per-key dictionaries of counts (计数).
 
         Args:
             units: Unit code per row.
             periods: Period label per row.
-            counts: Per row, a mapping from a :data:`STATES` name to a count.
+            counts: Per row, a mapping from a :data:`COUNTS` name to a count (missing names are 0).
             categories: Category per row (optional).
 
         Returns:
             The tally.
 
         Raises:
-            ValidationError: A state name is unknown or a count is negative.
+            ValidationError: A name is unknown, a count is negative, or the counts contradict each other
+                (e.g. more solved than answered).
         """
         rows = []
         for i, row in enumerate(counts):
-            vector = np.zeros(N_STATES, dtype=np.int64)
+            vector = np.zeros(N_COUNTS, dtype=np.int64)
             for name, count in row.items():
-                if name not in STATES:
-                    raise ValidationError("unknown state", field=f"counts[{i}]", value=name)
+                if name not in _C:
+                    raise ValidationError(
+                        f"unknown count; allowed: {', '.join(COUNTS)}",
+                        field=f"counts[{i}]",
+                        value=name,
+                    )
                 if count < 0:
                     raise ValidationError(
                         "must not be negative", field=f"counts[{i}].{name}", value=count
                     )
-                vector[STATES.index(name)] = count
+                vector[_C[name]] = count
+            _check_counts(vector, i)
             rows.append(vector)
-        matrix = np.array(rows, dtype=np.int64).reshape(-1, N_STATES)
+        matrix = np.array(rows, dtype=np.int64).reshape(-1, N_COUNTS)
         cats = None if categories is None else _label_array(categories)
         return cls.from_keys(_label_array(units), _label_array(periods), cats, matrix)
 
@@ -344,12 +407,12 @@ class Tally:
         return f"Tally(keys={len(self)}, tickets={int(self.counts.sum())})"
 
     def row(self, unit: Any, period: Any, category: Any = "") -> dict[str, int]:  # noqa: ANN401 - labels of any type
-        """The counts of one key by state name, all zero when the key is absent."""
+        """The counts of one key by name (:data:`COUNTS`), all zero when the key is absent."""
         hit = np.flatnonzero(
             (self.units == unit) & (self.periods == period) & (self.categories == category)
         )
-        vector = self.counts[hit].sum(axis=0) if len(hit) else np.zeros(N_STATES, dtype=np.int64)
-        return {name: int(v) for name, v in zip(STATES, vector, strict=True)}
+        vector = self.counts[hit].sum(axis=0) if len(hit) else np.zeros(N_COUNTS, dtype=np.int64)
+        return {name: int(v) for name, v in zip(COUNTS, vector, strict=True)}
 
     def by_unit_period(self) -> Tally:
         """Sum over categories (合并类别): one row per unit and period."""
@@ -520,6 +583,21 @@ class Scorecard:
         return out
 
 
+def _check_counts(vector: IntArray, row: int) -> None:
+    c = {name: int(vector[i]) for name, i in _C.items()}
+    rules = (
+        ("answered", c["answered"] + c["unreachable"] + c["refused"], c["tickets"], "tickets"),
+        ("contacted", c["contacted"], c["answered"], "answered"),
+        ("solved", c["solved"], c["answered"], "answered"),
+        ("satisfied", c["satisfied"] + c["basically_satisfied"], c["answered"], "answered"),
+    )
+    for name, part, whole, whole_name in rules:
+        if part > whole:
+            raise ValidationError(
+                f"exceeds {whole_name} ({whole})", field=f"counts[{row}].{name}", value=part
+            )
+
+
 def _tie_keys(rules: Rules, cols: Mapping[str, IntArray]) -> list[IntArray]:
     names = {"composite": "composite", "volume": "volume", "response": "response"}
     names |= {"resolution": "resolution", "satisfaction": "satisfaction"}
@@ -563,8 +641,8 @@ def _score(
     n = len(tally)
     valid_v, resp_v, reso_v, sat_v, scale = _answer_vectors(rules)
     places = rules.places
-    volume = counts[:, 1:].sum(axis=1)
-    excluded = counts[:, 0]
+    volume = counts[:, _C["tickets"]]
+    excluded = counts[:, _C["excluded"]]
     valid = counts @ valid_v
     rated = valid >= rules.min_valid_callbacks
     den = np.maximum(valid, 1) * scale

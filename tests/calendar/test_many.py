@@ -223,3 +223,11 @@ def test_daylight_saving_years_in_weekday_mode() -> None:
     got = cal.add_working_hours_many(arr, 8)[0]
     assert pendulum.instance(got.astype(dt.datetime), tz="UTC") == cal.add_working_hours(start, 8)
     assert cal.is_workday_many(arr).tolist() == [cal.is_workday(start)]
+
+
+def test_coarse_units_are_local_dates() -> None:
+    months = np.array(["2026-01", "2026-02"], dtype="datetime64[M]")  # the 1st of each month
+    assert CAL.is_workday_many(months).tolist() == [
+        CAL.is_workday(D(2026, 1, 1)),
+        CAL.is_workday(D(2026, 2, 1)),
+    ]

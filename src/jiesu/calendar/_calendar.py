@@ -282,6 +282,9 @@ class WorkCalendar:
         self._ivs, self._ive = self._intervals(hours, work)
         self._ilen = self._ive - self._ivs
         self._icum = np.cumsum(self._ilen, axis=1)
+        self._ivs_cols = [self._ivs[:, k].copy() for k in range(self._ivs.shape[1])]
+        self._ilen_cols = [self._ilen[:, k].copy() for k in range(self._ivs.shape[1])]
+        self._icum_cols = [self._icum[:, k].copy() for k in range(self._ivs.shape[1])]
         self._wcum = np.concatenate([[0], np.cumsum(self._icum[:, -1])])
         self._tr_utc, self._tr_off = _zone_table(self.tz, t0, t1)
 
@@ -588,15 +591,20 @@ class WorkCalendar:
             raise ValidationError(
                 "must be an array of numpy datetime64", field=field, value=str(arr.dtype)
             )
-        _check_nat(arr, field)
         unit = np.datetime_data(arr.dtype)[0]
-        if unit in ("Y", "M", "W", "D"):
-            days = arr.astype("datetime64[D]").astype(np.int64)
+        if unit == "D":
+            days = arr.view(np.int64)
+        elif unit in ("Y", "M", "W"):
+            days = arr.astype("datetime64[D]").view(np.int64)
         else:
-            local = self._to_local_us(arr.astype("datetime64[us]").astype(np.int64))
+            _check_nat(arr, field)
+            local = self._to_local_us(arr.astype("datetime64[us]").view(np.int64))
             days = local // _DAY_US
         idx = days - self._t0
-        self._check_idx(idx, days, field)
+        # one pass each for min and max; NaT (the smallest int64) wraps around and fails the max test
+        if idx.size and (idx.min() < 0 or idx.max() >= self._n):
+            _check_nat(arr, field)
+            self._check_idx(idx, days, field)
         return idx
 
     def _check_idx(self, idx: NDArray[np.int64], days: NDArray[np.int64], field: str) -> None:
@@ -606,15 +614,20 @@ class WorkCalendar:
             raise self._coverage(_from_ordinal(int(days.ravel()[first])), field)
 
     def _to_local_us(self, utc: NDArray[np.int64]) -> NDArray[np.int64]:
+        if self._tr_utc.size == 1:  # one offset over the whole table (Asia/Shanghai since 1992)
+            return utc + self._tr_off[0]
         pos = np.searchsorted(self._tr_utc, utc, side="right") - 1
         return utc + self._tr_off[pos]
 
     def _to_utc_us(self, local: NDArray[np.int64]) -> NDArray[np.int64]:
+        if self._tr_utc.size == 1:
+            return local - self._tr_off[0]
         guess = local - self._tr_off[np.searchsorted(self._tr_utc, local, side="right") - 1]
         return local - self._tr_off[np.searchsorted(self._tr_utc, guess, side="right") - 1]
 
     def _dates_out(self, idx: NDArray[np.int64]) -> NDArray[np.datetime64]:
-        return (idx + self._t0).astype("datetime64[D]")
+        idx += self._t0
+        return idx.view("datetime64[D]")
 
     def is_workday_many(self, dates: ArrayLike) -> NDArray[np.bool_]:
         """Vectorized :meth:`is_workday` (批量判断工作日).
@@ -674,6 +687,12 @@ class WorkCalendar:
         idx = self._days_many(dates, "dates")
         steps = _int_array(n, "n")
         idx, steps = np.broadcast_arrays(idx, steps)
+        if steps.size and steps.min() > 0:  # the common case: a gather, an add and a gather
+            k = self._cum[1:][idx]
+            k += steps
+            k -= 1
+            if k.max() < self._widx.size:
+                return self._dates_out(self._widx[k])
         k = np.where(steps > 0, self._cum[idx + 1] + steps - 1, self._cum[idx] + steps)
         bad = (steps != 0) & ((k < 0) | (k >= self._widx.size))
         if bad.any():
@@ -714,10 +733,15 @@ class WorkCalendar:
         local = self._to_local_us(utc_us)
         days = local // _DAY_US
         idx = days - self._t0
-        self._check_idx(idx, days, field)
-        within = (local - days * _DAY_US)[..., None]
-        done = np.clip(within - self._ivs[idx], 0, self._ilen[idx]).sum(axis=-1)
-        out: NDArray[np.int64] = self._wcum[idx] + done
+        if idx.size and (idx.min() < 0 or idx.max() >= self._n):
+            self._check_idx(idx, days, field)
+        local -= days * _DAY_US  # now µs after local midnight
+        out: NDArray[np.int64] = self._wcum[idx]
+        part = np.empty_like(local)
+        for start, length in zip(self._ivs_cols, self._ilen_cols, strict=True):  # one pass per interval
+            np.subtract(local, start[idx], out=part)
+            np.clip(part, 0, length[idx], out=part)
+            out += part
         return out
 
     def _from_position_many(
@@ -725,19 +749,20 @@ class WorkCalendar:
     ) -> NDArray[np.int64]:
         """The earliest UTC µs instant at which working position ``pos`` (> 0) is reached."""
         j = np.searchsorted(self._wcum[1:], pos, side="left")
-        bad = j >= self._n
-        if bad.any():
+        if j.size and j.max() >= self._n:
             raise self._coverage(what, field)
         rest = pos - self._wcum[j]
-        icum = self._icum[j]
-        k = (icum < rest[..., None]).sum(axis=-1)
-        k = np.minimum(k, icum.shape[-1] - 1)
-        before = np.where(
-            k > 0, np.take_along_axis(icum, np.maximum(k - 1, 0)[..., None], -1)[..., 0], 0
-        )
-        start = np.take_along_axis(self._ivs[j], k[..., None], -1)[..., 0]
-        local = (j + self._t0) * _DAY_US + start + rest - before
-        return self._to_utc_us(local)
+        wall = self._ivs_cols[0][j] + rest
+        for k in range(1, len(self._ivs_cols)):  # one pass per further interval
+            before = self._icum_cols[k - 1][j]
+            shifted = self._ivs_cols[k][j]
+            shifted += rest
+            shifted -= before
+            np.copyto(wall, shifted, where=rest > before)
+        j += self._t0
+        j *= _DAY_US
+        j += wall
+        return self._to_utc_us(j)
 
     def add_working_hours_many(
         self, instants: ArrayLike, hours: ArrayLike
@@ -761,14 +786,18 @@ class WorkCalendar:
         utc = _instants(instants, "instants")
         left = _hours_us_many(hours)
         utc, left = np.broadcast_arrays(utc, left)
-        pos = self._position_many(utc, "instants") + left
-        nonzero = left > 0
-        out = utc.copy()
-        if nonzero.any():
-            out[nonzero] = self._from_position_many(
-                pos[nonzero], "result", "working hours beyond the table"
-            )
-        return out.astype("datetime64[us]")
+        pos = self._position_many(utc, "instants")
+        pos += left
+        if left.size and left.min() > 0:  # the common case: no zero to keep as is
+            out = self._from_position_many(pos, "result", "working hours beyond the table")
+        else:
+            nonzero = left > 0
+            out = utc.copy()
+            if nonzero.any():
+                out[nonzero] = self._from_position_many(
+                    pos[nonzero], "result", "working hours beyond the table"
+                )
+        return out.view("datetime64[us]")
 
     def working_time_between_many(
         self, starts: ArrayLike, ends: ArrayLike
@@ -845,7 +874,7 @@ def _int_array(values: ArrayLike, field: str) -> NDArray[np.int64]:
     arr = np.asarray(values)
     if arr.dtype.kind not in "iu":
         raise ValidationError("must be integers", field=field, value=str(arr.dtype))
-    return arr.astype(np.int64)
+    return arr.astype(np.int64, copy=False)
 
 
 def _hours_us(hours: object) -> int:

@@ -1,0 +1,31 @@
+"""The benchmark script keeps working: run its quick mode in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "calendar.py"
+
+
+@pytest.mark.slow
+def test_quick_benchmark_runs_and_jiesu_is_exact() -> None:
+    done = subprocess.run(  # noqa: S603 - our own script, run with this interpreter
+        [sys.executable, str(SCRIPT), "--quick"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = done.stdout
+    assert "China working calendar (调休): jiesu vs peers [quick]" in out
+    assert "jiesu wrong results: 0 and every result equal to its scalar twin: yes" in out
+    for job in ("is_workday", "add_workdays", "add_working_hours"):
+        assert f"  {job}: " in out
+    obvious = [line for line in out.splitlines() if "numpy is_busday" in line and "obvious" in line]
+    assert obvious
+    assert obvious[0].split()[-2] != "0"  # the weekday-only setup is wrong on adjusted working days

@@ -46,8 +46,9 @@ def _limit(n: int, units: int, seed: int) -> int:
 
 def _table_wrong(t: dict[str, np.ndarray]) -> int:
     bad = t["excluded"] & ~t["eligible"]
-    bad |= t["unreachable"] & (t["responded"] | t["solved"] | (t["satisfaction"] != -1))
-    bad |= (t["satisfaction"] < -1) | (t["satisfaction"] > 2)
+    bad |= t["unreachable"] & (t["responded"] | t["solved"] | (t["satisfaction"] != 0))
+    bad |= t["unreachable"] != (t["callback"] != 1)
+    bad |= (t["satisfaction"] < 0) | (t["satisfaction"] > 2)
     return int(bad.sum())
 
 

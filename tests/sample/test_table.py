@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from jiesu.errors import ValidationError
-from jiesu.sample import SATISFACTION_CODES, TABLE_COLUMNS, generate_ticket_table
+from jiesu.sample import CALLBACK_CODES, SATISFACTION_CODES, TABLE_COLUMNS, generate_ticket_table
 
 
 def test_columns_dtypes_and_determinism() -> None:
@@ -35,8 +35,10 @@ def test_flags_are_consistent() -> None:
     )
     assert not (t["excluded"] & ~t["eligible"]).any()
     assert not (t["unreachable"] & (t["responded"] | t["solved"])).any()
-    assert (t["satisfaction"][t["unreachable"]] == -1).all()
+    assert (t["satisfaction"][t["unreachable"]] == 0).all()
     assert set(np.unique(t["satisfaction"]).tolist()) == set(SATISFACTION_CODES)
+    assert set(np.unique(t["callback"]).tolist()) == set(CALLBACK_CODES)
+    assert np.array_equal(t["unreachable"], t["callback"] != 1)
     assert set(np.unique(t["unit"]).tolist()) == {"S01", "S02", "D-ZJW"}
     assert np.array_equal(np.array(["S01", "S02", "D-ZJW"])[t["unit_index"]], t["unit"])
 
@@ -50,13 +52,15 @@ def test_answer_mix_is_realistic() -> None:
     assert 0.93 < t["responded"][valid].mean() < 0.99
     assert 0.6 < t["solved"][valid].mean() < 0.8
     sat = np.bincount(t["satisfaction"][valid], minlength=3) / valid.sum()
-    assert 0.55 < sat[0] < 0.8
+    assert 0.55 < sat[2] < 0.8
     assert 0.1 < sat[1] < 0.3
-    assert 0.05 < sat[2] < 0.25
+    assert 0.05 < sat[0] < 0.25
+    refused = (t["callback"] == 3).sum() / t["unreachable"].sum()
+    assert 0.15 < refused < 0.35
     # Satisfaction leans on resolution.
     solved = valid & t["solved"]
     unsolved = valid & ~t["solved"]
-    assert (t["satisfaction"][solved] == 0).mean() > 2 * (t["satisfaction"][unsolved] == 0).mean()
+    assert (t["satisfaction"][solved] == 2).mean() > 2 * (t["satisfaction"][unsolved] == 2).mean()
     # Unit rates spread out, so rankings are meaningful; volumes are skewed.
     per_unit = np.bincount(t["unit_index"][valid], weights=t["solved"][valid], minlength=100)
     counts = np.bincount(t["unit_index"][valid], minlength=100)

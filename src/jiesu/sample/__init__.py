@@ -16,7 +16,8 @@ Generators, each deterministic for a seed:
 - :func:`generate_ticket_table`: per-ticket scoring columns as numpy arrays, 10M rows in seconds.
 
 Constants: :data:`DATA_FILES` (the bundled file names), :data:`RAW_HEADERS` (the raw table's headers),
-:data:`SATISFACTION_CODES` and :data:`TABLE_COLUMNS` (the ticket table's codes and columns).
+:data:`CALLBACK_CODES`, :data:`SATISFACTION_CODES` and :data:`TABLE_COLUMNS` (the ticket table's codes,
+those of :func:`jiesu.scoring.score_many`, and its columns).
 
 Examples:
     >>> from jiesu.sample import generate_complaints, units
@@ -33,10 +34,11 @@ from jiesu.sample._data import DATA_FILES, categories, data_file, population, un
 from jiesu.sample._raw import HEADERS as RAW_HEADERS
 from jiesu.sample._raw import RawTable, raw_complaint_table
 from jiesu.sample._simulate import simulate
+from jiesu.sample._table import CALLBACK_CODES, SATISFACTION_CODES, generate_ticket_table
 from jiesu.sample._table import COLUMNS as TABLE_COLUMNS
-from jiesu.sample._table import SATISFACTION_CODES, generate_ticket_table
 
 __all__ = [
+    "CALLBACK_CODES",
     "DATA_FILES",
     "RAW_HEADERS",
     "SATISFACTION_CODES",

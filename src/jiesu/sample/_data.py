@@ -28,6 +28,8 @@ DATA_FILES: Final = (
     "units.toml",
     "catalogue.toml",
     "population.csv",
+    "deadlines.toml",
+    "rules.toml",
     "README.md",
 )
 """The names of the bundled sample files, for :func:`data_file`."""

@@ -103,11 +103,13 @@ _HANDLING_HOURS: Final = {
     Urgency.NORMAL: (24, 168),
 }
 _RETURN_REASONS: Final = ("不属于本单位职责", "诉求地点不在本辖区", "应由产权单位处理")
-_EXCLUSION_CATEGORIES: Final = {
+EXCLUSION_CATEGORIES: Final = {
     "unreasonable": "诉求人要求超出法律政策规定",
     "malicious": "诉求人反复恶意投诉",
-    "policy": "涉及历史遗留问题，现行政策无法解决",
+    "duplicate": "与已办结工单重复，无新情况",
+    "force_majeure": "受不可抗力影响，暂时无法办理",
 }
+"""Exclusion request categories (剔除类别) with a sample reason, as the scoring presets name them."""
 
 
 def _check_code(value: object) -> None:
@@ -339,10 +341,10 @@ def _dispatched(
         more, _ = _callback(rng, clock)
         events += more
     if rng.random() < EXCLUSION_SHARE:
-        code = list(_EXCLUSION_CATEGORIES)[int(rng.integers(len(_EXCLUSION_CATEGORIES)))]
+        code = list(EXCLUSION_CATEGORIES)[int(rng.integers(len(EXCLUSION_CATEGORIES)))]
         events.append(
             ExclusionRequest(
-                clock.after(_hours(rng, 2, 72)), lead, code, _EXCLUSION_CATEGORIES[code]
+                clock.after(_hours(rng, 2, 72)), lead, code, EXCLUSION_CATEGORIES[code]
             )
         )
         approved = bool(rng.random() < EXCLUSION_APPROVED_SHARE)

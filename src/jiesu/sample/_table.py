@@ -18,21 +18,28 @@ from jiesu.sample._complaints import check_int
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-SATISFACTION_CODES: Final = {-1: None, 0: "satisfied", 1: "basically_satisfied", 2: "dissatisfied"}
-"""The ``satisfaction`` column's codes: -1 no answer, else the :class:`jiesu.model.Satisfaction` code."""
+SATISFACTION_CODES: Final = {0: "dissatisfied", 1: "basically_satisfied", 2: "satisfied"}
+"""The ``satisfaction`` column's codes (满意度), as :data:`jiesu.scoring.SATISFACTION_CODES` numbers them:
+0 不满意, 1 基本满意, 2 满意. Meaningful only where the callback was answered (0 elsewhere)."""
+
+CALLBACK_CODES: Final = {1: "answered", 2: "unreachable", 3: "refused"}
+"""The ``callback`` column's codes (回访结果), as :data:`jiesu.scoring.CALLBACK_CODES` numbers them."""
 
 ELIGIBLE_SHARE: Final = 0.88
 """Share of tickets that count at all (not answered at intake, dispatched; assumed)."""
 EXCLUDED_SHARE: Final = 0.02
 """Share of eligible tickets excluded by an approved request (assumed)."""
 UNREACHABLE_SHARE: Final = 0.09
-"""Share of callbacks that do not reach the citizen (assumed)."""
+"""Share of callbacks that do not reach the citizen: unreachable or refused (assumed)."""
+REFUSED_SHARE: Final = 0.25
+"""Share of those that the citizen refused rather than could not be reached (assumed)."""
 COLUMNS: Final = (
     "unit",
     "unit_index",
     "period",
     "eligible",
     "excluded",
+    "callback",
     "unreachable",
     "responded",
     "solved",
@@ -100,9 +107,12 @@ def generate_ticket_table(
     - ``period``: ``datetime64[M]`` month the ticket counts in (a calendar month, no time zone);
     - ``eligible``: ``bool``, counts at all (not answered at intake; dispatched);
     - ``excluded``: ``bool``, excluded by an approved request (only where eligible);
-    - ``unreachable``: ``bool``, the callback did not reach the citizen (no answers then);
+    - ``callback``: ``int8`` outcome code, see :data:`CALLBACK_CODES` (1 answered, 2 unreachable, 3 refused);
+    - ``unreachable``: ``bool``, the callback got no answers (``callback != 1``);
     - ``responded``, ``solved``: ``bool`` answers to 是否联系 / 是否解决 (false when unreachable);
-    - ``satisfaction``: ``int8`` code, see :data:`SATISFACTION_CODES` (-1 when unreachable).
+    - ``satisfaction``: ``int8`` code, see :data:`SATISFACTION_CODES` (0 when unreachable).
+
+    The codes are those of :func:`jiesu.scoring.score_many`, so the columns feed it directly.
 
     Args:
         n: Number of tickets (0 to 1e9).
@@ -148,8 +158,11 @@ def generate_ticket_table(
     draw = rng.random(n)
     p_sat = np.where(solved, 0.6 + 0.35 * p_satisfied[unit_index], 0.35 * p_satisfied[unit_index])
     p_basic = np.where(solved, 0.9 * (1 - p_sat), 0.45 * (1 - p_sat))
-    satisfaction = np.where(draw < p_sat, 0, np.where(draw < p_sat + p_basic, 1, 2)).astype(np.int8)
-    satisfaction[unreachable] = -1
+    satisfaction = np.where(draw < p_sat, 2, np.where(draw < p_sat + p_basic, 1, 0)).astype(np.int8)
+    satisfaction[unreachable] = 0
+    callback = np.where(unreachable, np.where(rng.random(n) < REFUSED_SHARE, 3, 2), 1).astype(
+        np.int8
+    )
     out: dict[str, NDArray[Any]] = {}
     if unit_labels:
         out["unit"] = codes[unit_index]
@@ -158,6 +171,7 @@ def generate_ticket_table(
         period=period,
         eligible=eligible,
         excluded=excluded,
+        callback=callback,
         unreachable=unreachable,
         responded=responded,
         solved=solved,

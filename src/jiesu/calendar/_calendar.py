@@ -615,13 +615,15 @@ class WorkCalendar:
 
     def _to_local_us(self, utc: NDArray[np.int64]) -> NDArray[np.int64]:
         if self._tr_utc.size == 1:  # one offset over the whole table (Asia/Shanghai since 1992)
-            return utc + self._tr_off[0]
+            same: NDArray[np.int64] = utc + self._tr_off[0]
+            return same
         pos = np.searchsorted(self._tr_utc, utc, side="right") - 1
         return utc + self._tr_off[pos]
 
     def _to_utc_us(self, local: NDArray[np.int64]) -> NDArray[np.int64]:
         if self._tr_utc.size == 1:
-            return local - self._tr_off[0]
+            same: NDArray[np.int64] = local - self._tr_off[0]
+            return same
         guess = local - self._tr_off[np.searchsorted(self._tr_utc, local, side="right") - 1]
         return local - self._tr_off[np.searchsorted(self._tr_utc, guess, side="right") - 1]
 

@@ -46,6 +46,7 @@ from jiesu.model._events import (
     TrackingStart,
     TrackingStop,
 )
+from jiesu.model._examples import example_tickets
 from jiesu.model._lifecycle import ACTOR_GUARDS, CONDITIONS, STAY, Lifecycle, State, Transition
 from jiesu.model._serial import (
     MODELS,
@@ -115,6 +116,7 @@ __all__ = [
     "aware",
     "dump_jsonl",
     "dumps",
+    "example_tickets",
     "from_document",
     "load_jsonl",
     "loads",

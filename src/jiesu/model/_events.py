@@ -106,6 +106,7 @@ class Intake:
     """
 
     kind: ClassVar[str] = "intake"
+    label: ClassVar[str] = "受理"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
 
 
@@ -114,6 +115,7 @@ class AnsweredAtIntake:
     """A consultation answered on the spot (即时答复 / 直接办结), never dispatched ([BJ-Reg] Art. 11)."""
 
     kind: ClassVar[str] = "answered_at_intake"
+    label: ClassVar[str] = "即时答复"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
 
 
@@ -127,6 +129,7 @@ class NotDispatched:
     """
 
     kind: ClassVar[str] = "not_dispatched"
+    label: ClassVar[str] = "不予派单"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     cls: NotDispatchedClass = attrs.field(converter=_to_not_dispatched_class)
 
@@ -149,6 +152,7 @@ class Dispatch:
     """
 
     kind: ClassVar[str] = "dispatch"
+    label: ClassVar[str] = "派单"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     lead: str = attrs.field(validator=_code)
     co_handlers: tuple[str, ...] = attrs.field(default=(), converter=_to_codes)
@@ -169,6 +173,7 @@ class SignFor:
     """
 
     kind: ClassVar[str] = "sign_for"
+    label: ClassVar[str] = "签收"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     actor: str | None = attrs.field(validator=_optional_code)
 
@@ -184,6 +189,7 @@ class ReturnRequest:
     """
 
     kind: ClassVar[str] = "return_request"
+    label: ClassVar[str] = "退单申请"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     actor: str | None = attrs.field(validator=_optional_code)
     reason: str = attrs.field(default="", validator=_text)
@@ -201,6 +207,7 @@ class ReturnDecision:
     """
 
     kind: ClassVar[str] = "return_decision"
+    label: ClassVar[str] = "退单审核"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     upheld: bool = attrs.field(validator=_bool)
     new_lead: str | None = attrs.field(default=None, validator=_optional_code)
@@ -232,6 +239,7 @@ class Arbitration:
     """
 
     kind: ClassVar[str] = "arbitration"
+    label: ClassVar[str] = "派单裁定"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     lead: str = attrs.field(validator=_code)
     co_handlers: tuple[str, ...] = attrs.field(default=(), converter=_to_codes)
@@ -251,6 +259,7 @@ class FirstContact:
     """
 
     kind: ClassVar[str] = "first_contact"
+    label: ClassVar[str] = "首次联系"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     actor: str | None = attrs.field(validator=_optional_code)
 
@@ -267,6 +276,7 @@ class ExtensionRequest:
     """
 
     kind: ClassVar[str] = "extension_request"
+    label: ClassVar[str] = "延期申请"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     actor: str | None = attrs.field(validator=_optional_code)
     duration: Duration = attrs.field(converter=_to_duration)
@@ -284,6 +294,7 @@ class ExtensionDecision:
     """
 
     kind: ClassVar[str] = "extension_decision"
+    label: ClassVar[str] = "延期审核"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     approved: bool = attrs.field(validator=_bool)
     duration: Duration | None = attrs.field(default=None, converter=_to_optional_duration)
@@ -311,6 +322,7 @@ class TrackingStart:
     """
 
     kind: ClassVar[str] = "tracking_start"
+    label: ClassVar[str] = "挂账"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     actor: str | None = attrs.field(validator=_optional_code)
     reason: str = attrs.field(default="", validator=_text)
@@ -321,6 +333,7 @@ class TrackingStop:
     """Long-term tracking ends (挂账结束) and handling resumes: the clock runs again."""
 
     kind: ClassVar[str] = "tracking_stop"
+    label: ClassVar[str] = "挂账结束"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
 
 
@@ -334,6 +347,7 @@ class Supervision:
     """
 
     kind: ClassVar[str] = "supervision"
+    label: ClassVar[str] = "督办"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     level: str = attrs.field(validator=_code)
 
@@ -352,6 +366,7 @@ class Reply:
     """
 
     kind: ClassVar[str] = "reply"
+    label: ClassVar[str] = "答复"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     actor: str | None = attrs.field(validator=_optional_code)
     solved_claimed: bool | None = attrs.field(default=None, validator=_optional_bool)
@@ -380,6 +395,7 @@ class Callback:
     """
 
     kind: ClassVar[str] = "callback"
+    label: ClassVar[str] = "回访"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     outcome: CallbackOutcome = attrs.field(converter=_to_outcome)
     contacted: bool | None = attrs.field(default=None, validator=_optional_bool)
@@ -408,6 +424,7 @@ class Reopen:
     """
 
     kind: ClassVar[str] = "reopen"
+    label: ClassVar[str] = "重办"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     reason: str = attrs.field(default="", validator=_text)
 
@@ -422,6 +439,7 @@ class Merge:
     """
 
     kind: ClassVar[str] = "merge"
+    label: ClassVar[str] = "并单"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     into: str = attrs.field(validator=_code)
 
@@ -438,6 +456,7 @@ class ExclusionRequest:
     """
 
     kind: ClassVar[str] = "exclusion_request"
+    label: ClassVar[str] = "剔除申请"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     actor: str | None = attrs.field(validator=_optional_code)
     category: str = attrs.field(validator=_code)
@@ -456,6 +475,7 @@ class ExclusionDecision:
     """
 
     kind: ClassVar[str] = "exclusion_decision"
+    label: ClassVar[str] = "剔除审核"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
     approved: bool = attrs.field(validator=_bool)
     approver: str = attrs.field(validator=_code)
@@ -467,6 +487,7 @@ class Archive:
     """The ticket is archived (归档): its history is final."""
 
     kind: ClassVar[str] = "archive"
+    label: ClassVar[str] = "归档"
     at: pendulum.DateTime = attrs.field(converter=_to_at)
 
 

@@ -20,6 +20,7 @@ from jiesu.sample import (
     categories,
     category_weights,
     data_file,
+    day_weights,
     default_volume,
     generate_complaints,
 )
@@ -201,3 +202,25 @@ def test_pick_clamps_the_top_edge() -> None:
     assert _complaints._pick(mix, 0.0) == "a"
     assert _complaints._pick(mix, 0.75) == "b"
     assert _complaints._pick(mix, 1.0) == "b"
+
+
+def test_intake_follows_the_working_calendar() -> None:
+    weights = day_weights(
+        2025, 10
+    )  # National Day 1-8 October 2025; Sunday 28 September, Saturday 11 October work
+    assert weights[:8] == [0.6, 0.6, 0.6, 0.75, 0.7, 0.6, 0.6, 0.6]
+    assert weights[10] == 1.0  # Saturday 11 October is an adjusted working day
+    assert weights[12] == 1.15  # an ordinary Monday
+    october = generate_complaints(year=2025, month=10, seed=4)
+    per_day = collections.Counter(c.received_at.day for c in october)
+    holiday = np.mean([per_day[d] for d in (1, 2, 3, 6, 7, 8)])
+    working = np.mean([per_day[d] for d in (14, 15, 16, 21, 22, 23)])
+    assert working > 1.4 * holiday
+    assert per_day[11] > per_day[12 + 6]  # the working Saturday beats the ordinary Saturday 18th
+
+
+def test_day_weights_beyond_the_notices_use_weekdays() -> None:
+    weights = day_weights(2040, 1)  # 1 January 2040 is a Sunday
+    assert weights[:8] == [0.7, 1.15, 1.05, 1.0, 1.0, 0.95, 0.75, 0.7]
+    with pytest.raises(ValidationError, match="year"):
+        day_weights(1999, 1)

@@ -29,7 +29,12 @@ Examples:
 
 from __future__ import annotations
 
-from jiesu.sample._complaints import category_weights, default_volume, generate_complaints
+from jiesu.sample._complaints import (
+    category_weights,
+    day_weights,
+    default_volume,
+    generate_complaints,
+)
 from jiesu.sample._data import DATA_FILES, categories, data_file, population, units
 from jiesu.sample._raw import HEADERS as RAW_HEADERS
 from jiesu.sample._raw import RawTable, raw_complaint_table
@@ -47,6 +52,7 @@ __all__ = [
     "categories",
     "category_weights",
     "data_file",
+    "day_weights",
     "default_volume",
     "generate_complaints",
     "generate_ticket_table",

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import datetime as dt
 import itertools
+from functools import cache
 from typing import TYPE_CHECKING, Final, TypeVar
 
 import numpy as np
 import pendulum
 import shapely  # type: ignore[import-untyped]  # shapely ships no type stubs
 
+from jiesu.calendar import WorkCalendar
 from jiesu.errors import ValidationError
 from jiesu.model import (
     CRS,
@@ -54,7 +57,13 @@ HOUR_WEIGHTS: Final = (
 """Relative intake per hour of the day, 0 h first, local wall time (assumed)."""
 
 WEEKDAY_WEIGHTS: Final = (1.15, 1.05, 1.0, 1.0, 0.95, 0.75, 0.7)
-"""Relative intake per weekday, Monday first (assumed)."""
+"""Relative intake per weekday, Monday first, on ordinary weeks (assumed)."""
+
+ADJUSTED_WORKDAY_WEIGHT: Final = 1.0
+"""Relative intake on a weekend day that is an adjusted working day (调休上班日; assumed)."""
+
+HOLIDAY_WEIGHT: Final = 0.6
+"""Relative intake on a statutory holiday that falls on a weekday (法定节假日; assumed)."""
 
 CHANNEL_MIX: Final = {
     Channel.PHONE: 0.62,
@@ -233,12 +242,51 @@ def default_volume(month: int) -> int:
     return round(BASE_MONTHLY_VOLUME * MONTH_FACTOR[month - 1])
 
 
+@cache
+def _work_calendar() -> WorkCalendar:
+    return WorkCalendar.china(beyond_coverage="weekdays")
+
+
+def day_weights(year: int, month: int) -> list[float]:
+    """Relative intake per day of a month (每日受理量权重), following China's working calendar (调休).
+
+    Ordinary working days weigh by weekday (:data:`WEEKDAY_WEIGHTS`), adjusted working days on a weekend
+    :data:`ADJUSTED_WORKDAY_WEIGHT`, weekends their weekday weight and statutory holidays on a weekday
+    :data:`HOLIDAY_WEIGHT`. Years outside the bundled holiday notices fall back to weekdays only.
+
+    Args:
+        year: The year (2000-2100).
+        month: The month (1-12).
+
+    Returns:
+        One weight per day of the month, the 1st first.
+
+    Raises:
+        ValidationError: ``year`` or ``month`` is out of range.
+
+    Examples:
+        >>> w = day_weights(2025, 1)  # Spring Festival from 28 January; Sunday 26 January is a working day
+        >>> w[27], w[25], w[24]
+        (0.6, 1.0, 0.75)
+    """
+    check_int(year, "year", 2000, 2100)
+    check_int(month, "month", 1, 12)
+    cal = _work_calendar()
+    out = []
+    for d in range(1, calendar.monthrange(year, month)[1] + 1):
+        weekday = calendar.weekday(year, month, d)
+        weekend = weekday >= 5  # noqa: PLR2004 - Saturday and Sunday
+        if cal.is_workday(dt.date(year, month, d)):
+            out.append(ADJUSTED_WORKDAY_WEIGHT if weekend else WEEKDAY_WEIGHTS[weekday])
+        else:
+            out.append(WEEKDAY_WEIGHTS[weekday] if weekend else HOLIDAY_WEIGHT)
+    return out
+
+
 def _intake_times(
     rng: np.random.Generator, year: int, month: int, n: int
 ) -> list[pendulum.DateTime]:
-    days = calendar.monthrange(year, month)[1]
-    weekday = [calendar.weekday(year, month, d + 1) for d in range(days)]
-    day = _choice(rng, [WEEKDAY_WEIGHTS[w] for w in weekday], n) + 1
+    day = _choice(rng, day_weights(year, month), n) + 1
     hour = _choice(rng, list(HOUR_WEIGHTS), n)
     second = rng.integers(0, 3600, n)
     order = np.lexsort((second, hour, day))
@@ -295,7 +343,8 @@ def generate_complaints(
 ) -> list[Complaint]:
     """A month of complaints in the sample district (生成一个月的示例诉求), deterministic for a seed.
 
-    Intake times are aware datetimes in Asia/Shanghai (北京时间), sorted; ids are
+    Intake times are aware datetimes in Asia/Shanghai (北京时间), sorted, spread over the days by
+    :func:`day_weights` (China's working calendar, 调休 included) and over the hours by :data:`HOUR_WEIGHTS`; ids are
     ``SLQ<year><month><serial>``. Mixes of kind, channel, urgency, category (seasonal), coordinate system
     and caller follow the module's documented, assumed shares.
 

@@ -17,17 +17,25 @@ counts as right when jiesu names the same set of areas). Run with ``--quick`` fo
 
 from __future__ import annotations
 
-import argparse
-import functools
-import math
-import time
-from typing import TYPE_CHECKING
+import sys
+from pathlib import Path
 
-import numpy as np
-import shapely  # type: ignore[import-untyped]  # shapely 2.2 ships no type information
+# This folder holds a calendar.py that would shadow the standard library's calendar module (imported
+# on the way by jiesu): move the folder to the end of sys.path before importing anything else.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE] + [str(_HERE)]
 
-from _common import measure, mib, print_table
-from jiesu.routing import Area, Territory, convert_many
+import argparse  # noqa: E402 - after the sys.path fix above
+import functools  # noqa: E402 - after the sys.path fix above
+import math  # noqa: E402 - after the sys.path fix above
+import time  # noqa: E402 - after the sys.path fix above
+from typing import TYPE_CHECKING  # noqa: E402 - after the sys.path fix above
+
+import numpy as np  # noqa: E402 - after the sys.path fix above
+import shapely  # type: ignore[import-untyped]  # noqa: E402 - no type information; after the sys.path fix
+
+from _common import measure, mib, print_table  # noqa: E402 - after the sys.path fix above
+from jiesu.routing import Area, Territory, convert_many  # noqa: E402 - after the sys.path fix above
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -40,12 +40,14 @@ class Category:
         name: The Chinese name.
         parent: The parent category's code, ``None`` at level 1.
         level: 1, 2 or 3 (the depth in the tree).
+        position: The category's position in its file (``category[i]``), for messages.
     """
 
     code: str
     name: str
     parent: str | None = None
     level: int = 1
+    position: int = 0
 
 
 @attrs.frozen
@@ -188,6 +190,7 @@ def _read_units(path: Path) -> tuple[list[Unit], list[Problem]]:
     file = path.name
     problems: list[Problem] = []
     units: list[Unit] = []
+    positions: list[int] = []
     seen: set[str] = set()
     for i, table in enumerate(_tables(doc, "unit", file, problems)):
         key = f"unit[{i}]"
@@ -207,12 +210,12 @@ def _read_units(path: Path) -> tuple[list[Unit], list[Problem]]:
             continue
         seen.add(unit.code)
         units.append(unit)
-    codes = {u.code: i for i, u in enumerate(units)}
-    for i, unit in enumerate(units):
-        if unit.parent is not None and unit.parent not in codes:
-            problems.append(
-                Problem(file, f"unit[{i}].parent", unit.parent, "unknown parent unit code")
-            )
+        positions.append(i)
+    problems.extend(
+        Problem(file, f"unit[{i}].parent", unit.parent, "unknown parent unit code")
+        for i, unit in zip(positions, units, strict=True)
+        if unit.parent is not None and unit.parent not in seen
+    )
     problems.extend(_cycles(units, file))
     return units, problems
 
@@ -468,7 +471,8 @@ def _categories(tables: list[dict[str, Any]], file: str, problems: list[Problem]
             problems.append(
                 Problem(file, f"{key}.parent", parent, "categories have at most three levels")
             )
-        cats.append(Category(code, str(table.get("name", "")), parent, min(level, 3)))
+        position = int(key[len("category[") : -1])
+        cats.append(Category(code, str(table.get("name", "")), parent, min(level, 3), position))
     return cats
 
 
@@ -585,7 +589,7 @@ def _unruled(
     ruled = {r.category for r in rules}
     parents = {c.parent for c in categories}
     by_code = {c.code: c for c in categories}
-    for i, cat in enumerate(categories):
+    for cat in categories:
         if cat.code in parents:
             continue  # only leaves need a rule; inner categories pass theirs down
         node: Category | None = cat
@@ -596,6 +600,9 @@ def _unruled(
         if node is None or node.code not in ruled:
             problems.append(
                 Problem(
-                    file, f"category[{i}].code", cat.code, "has no rule (its own or an ancestor's)"
+                    file,
+                    f"category[{cat.position}].code",
+                    cat.code,
+                    "has no rule (its own or an ancestor's)",
                 )
             )

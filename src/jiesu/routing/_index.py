@@ -92,9 +92,9 @@ def _csr(keys: IntArray, values: IntArray, n: int) -> tuple[IntArray, IntArray, 
     """Group unique ``(key, value)`` pairs into CSR arrays: start, count per key and the values."""
     order = np.lexsort((values, keys))
     keys, values = keys[order], values[order]
-    if len(keys):
-        first = np.r_[True, (keys[1:] != keys[:-1]) | (values[1:] != values[:-1])]
-        keys, values = keys[first], values[first]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = (keys[1:] != keys[:-1]) | (values[1:] != values[:-1])
+    keys, values = keys[first], values[first]
     count = np.bincount(keys, minlength=n).astype(np.int64)
     start = np.cumsum(count) - count
     return start, count, values
@@ -156,7 +156,7 @@ class LevelIndex:
         self.nx = max(1, math.ceil(width_m / cell_m))
         self.ny = max(1, math.ceil(height_m / cell_m))
         self._build_raster(seg_a, seg_b, seg_area)
-        coarse_m = max(math.sqrt(width_m * height_m / max(len(seg_area) / 4, 64)), cell_m)
+        coarse_m = max(math.sqrt(width_m * height_m / max(len(seg_area) / 4, 4096)), cell_m)
         self._build_segment_grid(width_m, height_m, coarse_m)
 
     # -- building ------------------------------------------------------------------------------------
@@ -359,6 +359,8 @@ class LevelIndex:
         px, py = self.proj.forward(x[pts], y[pts])
         geoms = shapely.points(px, py)
         (pi, ai), d = self.tree_m.query_nearest(geoms, return_distance=True, all_matches=True)
+        order = np.lexsort((ai, pi))  # equidistant matches come in tree order: sort by area
+        pi, ai, d = pi[order], ai[order], d[order]
         a1, a2 = _first_two(pi, ai.astype(np.int64), len(pts))
         d1 = np.full(len(pts), np.inf)
         d1[pi] = d
@@ -391,8 +393,6 @@ class LevelIndex:
     ) -> None:
         count = self.seg_count[cell]
         has = np.flatnonzero(count > 0)
-        if not len(has):
-            return
         row, pos = _ranges(self.seg_start[cell[has]], count[has])
         seg = self.seg_list[pos]
         sarea = self.seg_area[seg]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import attrs
 import numpy as np
@@ -15,7 +15,7 @@ from jiesu.errors import (
     NoResponsibleUnitError,
     ValidationError,
 )
-from jiesu.model import DEFAULT_TZ, Complaint, DispatchMode, aware
+from jiesu.model import DEFAULT_TZ, Complaint, DispatchMode, Location, aware
 from jiesu.routing._catalogue import Catalogue, Rule, RuleKind, Units
 from jiesu.routing._territory import LocateStatus, Placement, Territory
 
@@ -316,9 +316,7 @@ class Router:
     def _locate_one(
         self, complaint: Complaint, level: str, territory: Territory
     ) -> Placement | None:
-        loc = complaint.location
-        if loc is None:
-            return None
+        loc = cast("Location", complaint.location)  # callers route only located complaints here
         return territory.locate(loc.lon, loc.lat, crs=loc.crs, level=level)
 
     def route_many(
@@ -391,7 +389,7 @@ class Router:
             territory = self.territory_at(day)
             if rule is None or territory is None:
                 continue
-            level = rule.level if rule.kind is RuleKind.TERRITORIAL else None
+            level = {RuleKind.TERRITORIAL: rule.level, RuleKind.FUNCTIONAL: "street"}.get(rule.kind)
             if level is None or level not in territory.levels:
                 continue
             groups.setdefault((id(territory), level, c.location.crs.value), []).append(i)
@@ -521,8 +519,8 @@ class Router:
             )
         base = {**base, "territory_version": territory.version or "unversioned"}
         if complaint.location is None:
-            zh = "属地事项但诉求无坐标，转区级兜底"
-            en = "a territorial matter without coordinates; sent to the district backstop"
+            zh = f"属地事项但诉求无坐标，转区级兜底；{rule.describe()}"
+            en = f"a territorial matter without coordinates; sent to the district backstop; {rule.describe()}"
             return self._backstop(cat, base, zh, en, rejected=rejected, co=co)
         placement = locate(complaint, level, territory)
         assert placement is not None  # noqa: S101 - a location was given, so a placement exists
@@ -540,12 +538,14 @@ class Router:
                 raise AmbiguousRouteError(
                     f"the location is on the border of {a} and {b}", field="location", value=(a, b)
                 )
-            zh = f"位于 {a} 与 {b} 交界（容差内），责任不明，转区级兜底"
-            en = f"the location lies on the border of {a} and {b} (within the tolerance); sent to the district backstop"
+            zh = f"位于 {a} 与 {b} 交界（容差内），责任不明，转区级兜底；{rule.describe()}{_basis_zh(rule)}"
+            en = (
+                f"the location lies on the border of {a} and {b} (within the tolerance); sent to the "
+                f"district backstop; {rule.describe()}{_basis_en(rule)}"
+            )
             amb = tuple(
                 Rejected(u, "边界不明，未直派", "ambiguous border: not dispatched directly")
-                for u in (a, b)
-                if u
+                for u in placement.candidates
             )
             return self._backstop(cat, base, zh, en, rejected=rejected + amb, co=co)
         lead = self._unit(placement.area_id)  # type: ignore[arg-type]  # inside/nearest name an area

@@ -887,8 +887,6 @@ def _date_checked(value: object, where: str, problems: list[Problem]) -> dt.date
 def _date_or_none(value: object, where: str, key: str) -> dt.date | None:
     if value is None:
         return None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value)

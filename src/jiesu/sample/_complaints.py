@@ -234,6 +234,15 @@ def category_weights(month: int) -> dict[str, float]:
 def default_volume(month: int) -> int:
     """How many complaints a month brings when ``n`` is not given (默认月诉求量).
 
+    Args:
+        month: 1-12.
+
+    Returns:
+        :data:`BASE_MONTHLY_VOLUME` times the month's :data:`MONTH_FACTOR`, rounded.
+
+    Raises:
+        ValidationError: ``month`` is not 1-12.
+
     Examples:
         >>> default_volume(7), default_volume(2)
         (3600, 2550)

@@ -84,6 +84,11 @@ class RawTable:
     Attributes:
         rows: One dict per row, header → cell text.
         bad_rows: Row index (0-based) → ``"<header>: <what is wrong>"`` for each spoiled row.
+
+    Examples:
+        >>> table = RawTable(({"工单编号": "A1"},), {})
+        >>> table
+        RawTable(bad_rows={})
     """
 
     rows: tuple[dict[str, str], ...] = attrs.field(repr=False)
@@ -97,6 +102,11 @@ class RawTable:
 
         Returns:
             The CSV text, ``\r\n`` line ends.
+
+        Examples:
+            >>> table = raw_complaint_table(year=2025, month=1, n=2, seed=1, bad_share=0)
+            >>> table.to_csv(bom=True).splitlines()[0]
+            '\ufeff工单编号,受理时间,受理渠道,诉求类型,紧急程度,诉求分类,诉求内容,经度,纬度,坐标系,诉求地址,诉求人,联系电话'
         """
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=HEADERS)

@@ -185,11 +185,14 @@ class WorkCalendar:
             >>> cal.is_workday(dt.date(2027, 1, 4)), cal.is_provisional(dt.date(2027, 1, 4))
             (True, True)
         """
-        data = HolidayData.bundled()
-        for path in extra_files:
-            data = data.with_file(path)
         if isinstance(hours, str):
             hours = WorkingHours(hours)
+        files = tuple(extra_files)
+        if not files:  # the national calendar is immutable: build its tables once per setting
+            return _national(hours, tz, beyond_coverage, provisional_days)
+        data = HolidayData.bundled()
+        for path in files:
+            data = data.with_file(path)
         return cls(
             data,
             hours=hours,
@@ -199,7 +202,7 @@ class WorkCalendar:
         )
 
     def with_overlay(self, overlay: CalendarOverlay) -> WorkCalendar:
-        """A new calendar with ``overlay`` laid over this one (regional days off, a 7×24 unit...).
+        """A new calendar with ``overlay`` laid over this one (叠加地方或单位日历).
 
         Examples:
             >>> import datetime as dt
@@ -651,11 +654,11 @@ class WorkCalendar:
         return self._work[self._days_many(dates, "dates")]
 
     def is_holiday_many(self, dates: ArrayLike) -> NDArray[np.bool_]:
-        """Vectorized :meth:`is_holiday`; input as in :meth:`is_workday_many`."""
+        """Vectorized :meth:`is_holiday` (批量判断节假日); input as in :meth:`is_workday_many`."""
         return self._code[self._days_many(dates, "dates")] >= 0
 
     def holiday_name_many(self, dates: ArrayLike) -> NDArray[np.object_]:
-        """Vectorized :meth:`holiday_name`: an object array of names, ``None`` where there is none.
+        """Vectorized :meth:`holiday_name` (批量节日名称): object array, ``None`` where there is none.
 
         Examples:
             >>> import numpy as np
@@ -666,7 +669,7 @@ class WorkCalendar:
         return names[self._code[self._days_many(dates, "dates")]]
 
     def is_provisional_many(self, dates: ArrayLike) -> NDArray[np.bool_]:
-        """Vectorized :meth:`is_provisional`; input as in :meth:`is_workday_many`."""
+        """Vectorized :meth:`is_provisional` (批量判断待定); input as in :meth:`is_workday_many`."""
         days = self._days_many(dates, "dates") + self._t0
         return (days >= _ordinal(self.provisional_from)) | (days < _ordinal(self.first))
 
@@ -705,15 +708,15 @@ class WorkCalendar:
         return self._dates_out(out)
 
     def next_workday_many(self, dates: ArrayLike) -> NDArray[np.datetime64]:
-        """Vectorized :meth:`next_workday`."""
+        """Vectorized :meth:`next_workday` (批量下一个工作日)."""
         return self.add_workdays_many(dates, 1)
 
     def previous_workday_many(self, dates: ArrayLike) -> NDArray[np.datetime64]:
-        """Vectorized :meth:`previous_workday`."""
+        """Vectorized :meth:`previous_workday` (批量上一个工作日)."""
         return self.add_workdays_many(dates, -1)
 
     def workdays_between_many(self, starts: ArrayLike, ends: ArrayLike) -> NDArray[np.int64]:
-        """Vectorized :meth:`workdays_between` (two gathers of the cumulative count).
+        """Vectorized :meth:`workdays_between` (批量间隔工作日数): two gathers of the cumulative count.
 
         Examples:
             >>> import numpy as np
@@ -740,7 +743,9 @@ class WorkCalendar:
         local -= days * _DAY_US  # now µs after local midnight
         out: NDArray[np.int64] = self._wcum[idx]
         part = np.empty_like(local)
-        for start, length in zip(self._ivs_cols, self._ilen_cols, strict=True):  # one pass per interval
+        for start, length in zip(
+            self._ivs_cols, self._ilen_cols, strict=True
+        ):  # one pass per interval
             np.subtract(local, start[idx], out=part)
             np.clip(part, 0, length[idx], out=part)
             out += part
@@ -804,7 +809,7 @@ class WorkCalendar:
     def working_time_between_many(
         self, starts: ArrayLike, ends: ArrayLike
     ) -> NDArray[np.timedelta64]:
-        """Vectorized :meth:`working_time_between` over UTC instants; returns ``timedelta64[us]``."""
+        """Vectorized :meth:`working_time_between` (批量工作时长) over UTC instants, as ``timedelta64[us]``."""
         a = self._position_many(_instants(starts, "starts"), "starts")
         b = self._position_many(_instants(ends, "ends"), "ends")
         return (b - a).astype("timedelta64[us]")
@@ -848,6 +853,19 @@ class WorkCalendar:
 
 
 # ------------------------------------------------------------------------------------------ helpers
+
+
+@functools.lru_cache(maxsize=32)
+def _national(
+    hours: WorkingHours | None, tz: str, beyond_coverage: BeyondCoverage, provisional_days: int
+) -> WorkCalendar:
+    return WorkCalendar(
+        HolidayData.bundled(),
+        hours=hours,
+        tz=tz,
+        beyond_coverage=beyond_coverage,
+        provisional_days=provisional_days,
+    )
 
 
 def _check_nat(arr: NDArray[np.datetime64], field: str) -> None:

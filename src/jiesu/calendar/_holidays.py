@@ -55,11 +55,11 @@ class HolidaySpan:
 
     @property
     def days(self) -> int:
-        """How many calendar days the span covers."""
+        """How many calendar days the span covers (天数)."""
         return (self.end - self.start).days + 1
 
     def dates(self) -> list[dt.date]:
-        """Every date of the span, in order."""
+        """Every date of the span (日期列表), in order."""
         return [self.start + dt.timedelta(days=i) for i in range(self.days)]
 
 
@@ -124,7 +124,7 @@ class NoticeYear:
     def in_force(
         self, as_of: dt.date | None = None
     ) -> tuple[tuple[HolidaySpan, ...], tuple[dt.date, ...]]:
-        """The spans and working days in force, with the amendments issued by ``as_of`` applied.
+        """The spans and working days in force (现行安排), with the amendments issued by ``as_of`` applied.
 
         Args:
             as_of: Apply only the amendments issued on or before this date; ``None`` applies all.
@@ -145,12 +145,12 @@ class NoticeYear:
 
     @property
     def holidays(self) -> tuple[HolidaySpan, ...]:
-        """The spans in force (every amendment applied)."""
+        """The spans in force (现行放假区间), every amendment applied."""
         return self.in_force()[0]
 
     @property
     def workdays(self) -> tuple[dt.date, ...]:
-        """The adjusted working days in force (every amendment applied)."""
+        """The adjusted working days in force (现行调休上班日), every amendment applied."""
         return self.in_force()[1]
 
 
@@ -337,14 +337,14 @@ class HolidayData:
 
     @classmethod
     def bundled(cls) -> HolidayData:
-        """The data shipped with jiesu: one notice year per file in ``jiesu/calendar/data`` (cached)."""
+        """The bundled data (内置数据): one notice year per file in ``jiesu/calendar/data`` (cached)."""
         return _bundled()
 
     @classmethod
     def from_texts(
         cls, texts: Iterable[tuple[str, str]], base: HolidayData | None = None
     ) -> HolidayData:
-        """Build (or extend ``base``) from ``(source name, TOML text)`` pairs.
+        """Build (or extend ``base``) from ``(source name, TOML text)`` pairs (加载数据).
 
         A file with a ``[notice]`` table adds a new year; a file with only ``year`` and ``[[amendments]]``
         appends amendments to a year already present.
@@ -378,7 +378,7 @@ class HolidayData:
         return data
 
     def with_file(self, path: str | Path) -> HolidayData:
-        """Add a year or an amendment from a user's TOML file (same layout as the bundled files).
+        """Add a year or an amendment (补充年份或调整通知) from a user's TOML file.
 
         Raises:
             DataFormatError: The file cannot be read or is malformed (named by file, key and value).
@@ -415,16 +415,16 @@ class HolidayData:
 
     @property
     def first_year(self) -> int:
-        """The first notice year."""
+        """The first notice year (起始年份)."""
         return self.years[0].year
 
     @property
     def last_year(self) -> int:
-        """The last notice year."""
+        """The last notice year (最后年份)."""
         return self.years[-1].year
 
     def year(self, year: int) -> NoticeYear:
-        """The notice year ``year``.
+        """The notice year ``year`` (年度安排).
 
         Raises:
             KeyError: No notice for that year in the data.
@@ -435,22 +435,22 @@ class HolidayData:
         raise KeyError(year)
 
     def spans(self, as_of: dt.date | None = None) -> list[HolidaySpan]:
-        """Every span in force (as of a date, if given), in date order."""
+        """Every holiday span in force (放假区间), as of a date if given, in date order."""
         return sorted((s for y in self.years for s in y.in_force(as_of)[0]), key=lambda s: s.start)
 
     def workdays(self, as_of: dt.date | None = None) -> list[dt.date]:
-        """Every adjusted working day in force (as of a date, if given), sorted."""
+        """Every adjusted working day in force (调休上班日), as of a date if given, sorted."""
         return sorted(d for y in self.years for d in y.in_force(as_of)[1])
 
     def span_of(self, day: dt.date) -> HolidaySpan | None:
-        """The span containing ``day``, or ``None``."""
+        """The span containing ``day`` (所在假期), or ``None``."""
         for span in self.spans():
             if span.start <= day <= span.end:
                 return span
         return None
 
     def notice_of(self, day: dt.date) -> Notice | None:
-        """The notice (or amendment) that made ``day`` a day off or an adjusted working day, if any."""
+        """The notice (依据通知) that made ``day`` a day off or an adjusted working day, if any."""
         for year in self.years:
             for amendment in reversed(year.amendments):
                 if (

@@ -157,18 +157,18 @@ class WorkingHours:
         return cls("00:00-24:00")
 
     def on(self, day: dt.date) -> Intervals:
-        """The intervals of ``day`` (assuming it is a working day)."""
+        """The working intervals (工作时段) of ``day`` (assuming it is a working day)."""
         for when, hours in self.by_date:
             if when == day:
                 return hours
         return self.default
 
     def length(self, day: dt.date) -> int:
-        """Working seconds on ``day`` (assuming it is a working day)."""
+        """Working seconds (工作时长) on ``day`` (assuming it is a working day)."""
         return sum(end - start for start, end in self.on(day))
 
     def merged(self, other: WorkingHours) -> WorkingHours:
-        """These hours with ``other``'s default and date-specific hours laid over them."""
+        """These hours with ``other``'s laid over them (叠加工作时间)."""
         by_date = dict(self.by_date) | dict(other.by_date)
         return WorkingHours(other.default, by_date)
 
@@ -237,7 +237,7 @@ class CalendarOverlay:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> CalendarOverlay:
-        """Read an overlay from a TOML file.
+        """Read an overlay from a TOML file (读取叠加层).
 
         The file has ``name``, ``source``, optional ``every_day`` (bool), ``working_days`` (dates),
         ``hours`` (text such as ``"09:00-12:00,13:30-17:30"``), ``[hours_by_date]`` (date keys as strings)

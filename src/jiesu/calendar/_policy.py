@@ -113,7 +113,7 @@ class Limit:
     note: str = ""
 
     def applies(self, kind: Kind, urgency: Urgency) -> bool:
-        """Whether this limit applies to a ticket of ``kind`` and ``urgency``."""
+        """Whether this limit applies (是否适用) to a ticket of ``kind`` and ``urgency``."""
         return (not self.kinds or kind in self.kinds) and (
             not self.urgencies or urgency in self.urgencies
         )
@@ -152,7 +152,7 @@ class DeadlinePolicy:
 
     @classmethod
     def preset(cls, name: str) -> DeadlinePolicy:
-        """A bundled preset: ``beijing``, ``shandong``, ``jinan``, ``lvliang`` or ``shanghai-street``.
+        """A bundled preset (预设): ``beijing``, ``shandong``, ``jinan``, ``lvliang`` or ``shanghai-street``.
 
         Raises:
             RuleError: Unknown preset name.
@@ -167,7 +167,7 @@ class DeadlinePolicy:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> DeadlinePolicy:
-        """Read a policy from a TOML file (the presets' layout).
+        """Read a policy from a TOML file (读取时限规则), in the presets' layout.
 
         Raises:
             DataFormatError: The file is unreadable or malformed, named by file, key and value.
@@ -185,7 +185,7 @@ class DeadlinePolicy:
 
     @classmethod
     def from_text(cls, text: str, source: str = "<text>") -> DeadlinePolicy:
-        """Read a policy from TOML text; ``source`` names it in errors."""
+        """Read a policy from TOML text (解析时限规则); ``source`` names it in errors."""
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -218,7 +218,7 @@ class DeadlinePolicy:
             ) from None
 
     def limit(self, milestone: str, kind: Kind | str, urgency: Urgency | str) -> Limit | None:
-        """The limit for a milestone, kind and urgency, or ``None`` when the policy sets none."""
+        """The limit (时限) for a milestone, kind and urgency, or ``None`` when the policy sets none."""
         k, u = Kind.parse(kind, field="kind"), Urgency.parse(urgency, field="urgency")
         return next((x for x in self.limits if x.milestone == milestone and x.applies(k, u)), None)
 

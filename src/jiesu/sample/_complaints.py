@@ -12,7 +12,6 @@ WGS-84/CGCS2000 for the hotline's own geocoder). Caller names and phone numbers 
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime as dt
 import itertools
 from functools import cache
@@ -251,6 +250,10 @@ def default_volume(month: int) -> int:
     return round(BASE_MONTHLY_VOLUME * MONTH_FACTOR[month - 1])
 
 
+def _next_month(first: dt.date) -> dt.date:
+    return dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
 @cache
 def _work_calendar() -> WorkCalendar:
     return WorkCalendar.china(beyond_coverage="weekdays")
@@ -282,10 +285,12 @@ def day_weights(year: int, month: int) -> list[float]:
     check_int(month, "month", 1, 12)
     cal = _work_calendar()
     out = []
-    for d in range(1, calendar.monthrange(year, month)[1] + 1):
-        weekday = calendar.weekday(year, month, d)
+    first = dt.date(year, month, 1)
+    for offset in range((_next_month(first) - first).days):
+        day = first + dt.timedelta(days=offset)
+        weekday = day.weekday()
         weekend = weekday >= 5  # noqa: PLR2004 - Saturday and Sunday
-        if cal.is_workday(dt.date(year, month, d)):
+        if cal.is_workday(day):
             out.append(ADJUSTED_WORKDAY_WEIGHT if weekend else WEEKDAY_WEIGHTS[weekday])
         else:
             out.append(WEEKDAY_WEIGHTS[weekday] if weekend else HOLIDAY_WEIGHT)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import calendar
+import datetime as dt
 
 import numpy as np
 from hypothesis import given, settings
@@ -23,7 +23,8 @@ def test_complaints_are_valid_for_any_month(year: int, month: int, n: int, seed:
     assert all(isinstance(c, Complaint) for c in complaints)
     assert all((c.received_at.year, c.received_at.month) == (year, month) for c in complaints)
     assert all(c.category in categories() for c in complaints)
-    last_day = calendar.monthrange(year, month)[1]
+    after = dt.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (after - dt.timedelta(days=1)).day
     assert all(1 <= c.received_at.day <= last_day for c in complaints)
     assert generate_complaints(year=year, month=month, n=n, seed=seed) == complaints
 

@@ -61,7 +61,8 @@ class Points(Decimal):
 
     def __ne__(self, other: object) -> bool:
         """The negation of :meth:`__eq__`."""
-        return not self.__eq__(other)
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
 
     __hash__ = Decimal.__hash__
 
@@ -471,6 +472,12 @@ def _check_policy(key: str, value: object, allowed: tuple[str, ...]) -> None:
 
 def _check(rules: Rules) -> None:  # noqa: C901, PLR0912, PLR0915 - one flat list of checks reads best
     _check_policy("family", rules.family, _FAMILIES)
+    if not _is(rules.places, int) or not 0 <= rules.places <= _MAX_PLACES:
+        raise RuleError(
+            f"must be an integer within 0..{_MAX_PLACES}",
+            field="rounding.places",
+            value=rules.places,
+        )
     for key, value in (*rules.weights.items(), *rules.thresholds.items()):
         if not _is(value, Decimal) or not value.is_finite():
             raise RuleError("must be a Decimal", field=f"weights.{key}", value=value)
@@ -481,6 +488,12 @@ def _check(rules: Rules) -> None:  # noqa: C901, PLR0912, PLR0915 - one flat lis
     if total != 1:
         raise RuleError("must sum to 1", field="weights", value=str(total))
     for key, threshold in rules.thresholds.items():
+        if threshold.as_tuple().exponent < -rules.places:  # type: ignore[operator] # finite, checked above
+            raise RuleError(
+                f"must have at most {rules.places} decimal places",
+                field=f"thresholds.{key}",
+                value=str(threshold),
+            )
         if not 0 <= threshold <= _HUNDRED:
             raise RuleError(
                 "must be a rate in percent within 0..100",
@@ -532,12 +545,6 @@ def _check(rules: Rules) -> None:  # noqa: C901, PLR0912, PLR0915 - one flat lis
             raise RuleError("must not be negative", field=key, value=str(cap))
     _check_policy("attribution.mode", rules.attribution, _ATTRIBUTIONS)
     _check_policy("combine.months", rules.combine, _COMBINES)
-    if not _is(rules.places, int) or not 0 <= rules.places <= _MAX_PLACES:
-        raise RuleError(
-            f"must be an integer within 0..{_MAX_PLACES}",
-            field="rounding.places",
-            value=rules.places,
-        )
     _check_policy("rounding.mode", rules.rounding, tuple(_ROUNDINGS))
     kinds = {k.value for k in UnitKind}
     seen: dict[str, str] = {}

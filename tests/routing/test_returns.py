@@ -162,7 +162,7 @@ def test_policy_validation_and_files(tmp_path: Path) -> None:
     ):
         ReturnPolicy("p", window_workdays=-1)
     with pytest.raises(ValidationError, match="max_returns: must be a non-negative integer"):
-        ReturnPolicy("p", max_returns=True)  # type: ignore[arg-type]
+        ReturnPolicy("p", max_returns=True)
     with pytest.raises(ValidationError, match="window_from: must be 'dispatch' or 'sign_for'"):
         ReturnPolicy("p", window_from="intake")  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="allowed_reasons: must be a list of strings"):

@@ -42,6 +42,7 @@ from jiesu.model import (
     Ticket,
     TrackingStart,
     TrackingStop,
+    example_tickets,
 )
 
 T0 = pendulum.datetime(2025, 3, 3, 9, 30, tz="Asia/Shanghai")
@@ -341,3 +342,18 @@ def test_event_kinds_are_unique_and_complete() -> None:
     assert Dispatch(T0, "S1", ["D1"]).co_handlers == ("D1",)
     assert Dispatch(T0, "S1", mode="转派").mode is DispatchMode.VIA_DISTRICT
     assert TrackingStop(T0).kind == "tracking_stop"
+
+
+def test_example_tickets_cover_the_main_paths() -> None:
+    tickets = example_tickets()
+    assert [t.id for t in tickets] == [f"E000{i}" for i in range(1, 8)]
+    assert tickets[0].answered_at_intake
+    assert tickets[1].not_dispatched is NotDispatchedClass.EMERGENCY_SERVICE
+    assert tickets[3].return_count == 1
+    assert tickets[3].reopen_count == 1
+    assert tickets[3].extensions == (Duration(3, "working_days"),)
+    assert tickets[4].pauses[0][1] is None
+    assert tickets[5].merged_into == "E0003"
+    assert tickets[6].exclusion is not None
+    assert example_tickets(1) != example_tickets(2)
+    assert all(e.label for t in tickets for e in t.events)

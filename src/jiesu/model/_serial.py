@@ -48,6 +48,7 @@ SCHEMA_VERSION: Final = 1
 T = TypeVar("T")
 
 _log = logging.getLogger("jiesu.model")
+_log.addHandler(logging.NullHandler())  # a library logs only where the application configured logging
 
 MODELS: Final[dict[str, type[Any]]] = {
     cls.__name__: cls

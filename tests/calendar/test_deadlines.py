@@ -585,3 +585,14 @@ def test_limits_take_durations_or_text() -> None:
     assert Limit("reply", Duration(5, "working_days"), "dispatch") == Limit(
         "reply", "5wd", "dispatch"
     )
+
+
+@given(st.text(max_size=200))
+def test_fuzzed_policy_text_parses_or_raises_a_format_error(text: str) -> None:
+    try:
+        DeadlinePolicy.from_text(text, "fuzz.toml")
+    except DataFormatError as err:
+        message = str(err)
+    else:
+        message = "fuzz.toml parsed"
+    assert "fuzz.toml" in message

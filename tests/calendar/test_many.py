@@ -235,5 +235,7 @@ def test_coarse_units_are_local_dates() -> None:
 
 def test_instants_outside_the_table_are_refused() -> None:
     late = np.array(["2027-01-04T01:00"], dtype="datetime64[m]")
-    with pytest.raises(CalendarCoverageError, match=r"ends: outside .* \(got datetime\.date\(2027, 1, 4\)\)"):
+    with pytest.raises(
+        CalendarCoverageError, match=r"ends: outside .* \(got datetime\.date\(2027, 1, 4\)\)"
+    ):
         CAL.working_time_between_many(late - np.timedelta64(7, "D"), late)

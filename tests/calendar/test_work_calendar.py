@@ -366,3 +366,12 @@ def test_working_hours_round_trip(day: dt.date, minute: int, hours: float) -> No
     end = CAL.add_working_hours(start, hours)
     assert end >= start
     assert CAL.working_time_between(start, end) == dt.timedelta(hours=hours)
+
+
+def test_every_covered_local_day_is_24_hours_long() -> None:
+    # Asia/Shanghai kept summer time only in 1986-1991: over 2010-2026 the offset never changes
+    for day in (FIRST + dt.timedelta(days=i) for i in range(0, (LAST - FIRST).days, 97)):
+        start = at(day.year, day.month, day.day)
+        assert start.add(days=1) - start == dt.timedelta(hours=24)
+        assert start.offset == 8 * 3600
+    assert CAL._tr_utc.size == 1

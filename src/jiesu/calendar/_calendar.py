@@ -282,6 +282,8 @@ class WorkCalendar:
         self._code = code
         self._cum = np.concatenate([[0], np.cumsum(work, dtype=np.int64)])
         self._widx = np.flatnonzero(work).astype(np.int64)
+        self._wdays = self._widx + t0  # the working days themselves (days since 1970-01-01)
+        self._last_before = self._cum[1:] - 1  # index of the last working day on or before each day
         self._ivs, self._ive = self._intervals(hours, work)
         self._ilen = self._ive - self._ivs
         self._icum = np.cumsum(self._ilen, axis=1)
@@ -693,11 +695,10 @@ class WorkCalendar:
         steps = _int_array(n, "n")
         idx, steps = np.broadcast_arrays(idx, steps)
         if steps.size and steps.min() > 0:  # the common case: a gather, an add and a gather
-            k = self._cum[1:][idx]
+            k = self._last_before[idx]
             k += steps
-            k -= 1
             if k.max() < self._widx.size:
-                return self._dates_out(self._widx[k])
+                return self._wdays[k].view("datetime64[D]")
         k = np.where(steps > 0, self._cum[idx + 1] + steps - 1, self._cum[idx] + steps)
         bad = (steps != 0) & ((k < 0) | (k >= self._widx.size))
         if bad.any():

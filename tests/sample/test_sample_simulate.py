@@ -29,6 +29,7 @@ from jiesu.model import (
     Ticket,
 )
 from jiesu.sample import generate_complaints, simulate
+from jiesu.sample._simulate import HANDLING_LIMIT_HOURS
 
 LEADS = ("D-ZJW", "S03", "P-HEAT", "SLQ")
 
@@ -227,3 +228,13 @@ def test_bad_arguments() -> None:
         simulate(complaint, lead="S01", seed=-3)
     with pytest.raises(ValidationError, match=r"until: must be an aware datetime"):
         simulate(complaint, lead="S01", seed=1, until=pendulum.naive(2025, 1, 5))
+
+
+def test_first_callback_comes_after_the_handling_limit() -> None:
+    for ticket in _tickets():
+        calls = [e for e in ticket.events if isinstance(e, Callback)]
+        if not calls or ticket.first_dispatched_at is None:
+            continue
+        limit = HANDLING_LIMIT_HOURS[ticket.complaint.urgency]
+        assert calls[0].at >= ticket.first_dispatched_at.add(hours=limit)
+        assert calls[0].at > ticket.replied_at or ticket.reopen_count  # type: ignore[operator]

@@ -97,11 +97,13 @@ REOPEN_SHARE: Final = 0.3
 """Share of answered callbacks that are neither solved nor satisfied which are reopened (重办)."""
 EXCLUSION_SHARE: Final = 0.02
 EXCLUSION_APPROVED_SHARE: Final = 0.6
-_HANDLING_HOURS: Final = {
-    Urgency.EMERGENCY: (1, 2),
-    Urgency.URGENT: (4, 24),
-    Urgency.NORMAL: (24, 168),
-}
+HANDLING_LIMIT_HOURS: Final = {Urgency.EMERGENCY: 2, Urgency.URGENT: 24, Urgency.NORMAL: 168}
+"""Reply limit in natural hours from dispatch, per urgency, as the ``beijing`` deadline preset reads
+[BJ-DB11-draft] (2 h, 24 h, 7 days). The first callback comes after this limit (plus approved extensions and
+tracked pauses) has expired ([BJ-Reg] Art. 23); 10 % of replies come after it."""
+_HOURS_PER_WORKING_DAY = (
+    24 * 7 / 5
+)  # an approved extension in working days, as natural hours (approximate)
 _RETURN_REASONS: Final = ("不属于本单位职责", "诉求地点不在本辖区", "应由产权单位处理")
 EXCLUSION_CATEGORIES: Final = {
     "unreasonable": "诉求人要求超出法律政策规定",
@@ -136,13 +138,23 @@ class _Clock:
         self.now = self.now.add(seconds=round(hours * 3600))
         return self.now
 
+    def at_least(self, moment: pendulum.DateTime) -> pendulum.DateTime:
+        self.now = max(self.now, moment)
+        return self.now
 
-def _callback(rng: np.random.Generator, clock: _Clock) -> tuple[list[Event], Callback]:
-    """One or two callback attempts; the last one is returned separately."""
+
+def _callback(
+    rng: np.random.Generator, clock: _Clock, not_before: pendulum.DateTime
+) -> tuple[list[Event], Callback]:
+    """One or two callback attempts after ``not_before``; the last one is returned separately."""
     events: list[Event] = []
     while True:
         outcome = list(CALLBACK_MIX)[_pick(rng, list(CALLBACK_MIX.values()))]
-        at = clock.after(_hours(rng, 20, 72) if not events else _hours(rng, 20, 30))
+        if events:
+            at = clock.after(_hours(rng, 20, 30))
+        else:
+            soon = clock.now.add(seconds=round(_hours(rng, 2, 24) * 3600))
+            at = clock.at_least(max(soon, not_before.add(seconds=round(_hours(rng, 1, 24) * 3600))))
         if outcome is not CallbackOutcome.ANSWERED:
             last = Callback(at, outcome)
             events.append(last)
@@ -168,7 +180,8 @@ def _handle(
 ) -> list[Event]:
     """From a handling state to the reply: extension, tracking, supervision, then the reply."""
     events: list[Event] = []
-    low, high = _HANDLING_HOURS[complaint.urgency]
+    high = HANDLING_LIMIT_HOURS[complaint.urgency]
+    low = high / 7
     if first and rng.random() < EXTENSION_SHARE:
         asked = Duration(int(rng.integers(3, 11)), TimeUnit.WORKING_DAYS)
         events.append(
@@ -302,6 +315,22 @@ def simulate(
     return _cut(events, cutoff)
 
 
+def _limit_end(
+    dispatched_at: pendulum.DateTime, complaint: Complaint, handled: list[Event]
+) -> pendulum.DateTime:
+    """When the reply limit expires: dispatch + limit + approved extensions + tracked pauses."""
+    hours = float(HANDLING_LIMIT_HOURS[complaint.urgency])
+    paused_from = None
+    for event in handled:
+        if isinstance(event, ExtensionDecision) and event.duration is not None:
+            hours += event.duration.amount * _HOURS_PER_WORKING_DAY
+        elif isinstance(event, TrackingStart):
+            paused_from = event.at
+        elif isinstance(event, TrackingStop) and paused_from is not None:
+            hours += (event.at - paused_from).total_seconds() / 3600
+    return dispatched_at.add(seconds=round(hours * 3600))
+
+
 def _dispatched(
     rng: np.random.Generator,
     clock: _Clock,
@@ -327,8 +356,9 @@ def _dispatched(
     events.append(
         FirstContact(clock.after(_hours(rng, 25, 72) if late else _hours(rng, 0.2, 20)), lead)
     )
-    events += _handle(rng, clock, complaint, lead, first=True)
-    more, last = _callback(rng, clock)
+    handled = _handle(rng, clock, complaint, lead, first=True)
+    events += handled
+    more, last = _callback(rng, clock, _limit_end(events[0].at, complaint, handled))
     events += more
     if (
         last.outcome is CallbackOutcome.ANSWERED
@@ -338,7 +368,7 @@ def _dispatched(
     ):
         events.append(Reopen(clock.after(_hours(rng, 1, 24)), "回访不满意，退回重办"))
         events += _handle(rng, clock, complaint, lead, first=False)
-        more, _ = _callback(rng, clock)
+        more, _ = _callback(rng, clock, clock.now)
         events += more
     if rng.random() < EXCLUSION_SHARE:
         code = list(EXCLUSION_CATEGORIES)[int(rng.integers(len(EXCLUSION_CATEGORIES)))]

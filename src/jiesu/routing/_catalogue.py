@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
@@ -389,18 +389,25 @@ class Catalogue:
             problems.append(Problem(file, "catalogue.backstop_unit", backstop, "unknown unit code"))
         categories = _categories(_tables(doc, "category", file, problems), file, problems)
         codes = {c.code for c in categories}
+        spans: list[_Span] = []
         rules = [
             rule
             for i, table in enumerate(_tables(doc, "rule", file, problems))
             if (
                 rule := _rule(
-                    table, i, file=file, problems=problems, codes=codes, registry=registry
+                    table,
+                    i,
+                    file=file,
+                    problems=problems,
+                    codes=codes,
+                    registry=registry,
+                    spans=spans,
                 )
             )
             is not None
         ]
-        _overlaps(rules, file, problems)
-        _unruled(categories, rules, file, problems)
+        _overlaps(spans, file, problems)
+        _unruled(categories, spans, file, problems)
         if problems:
             raise ValidationReport(problems, total=len(categories) + len(rules) + 1)
         return cls(
@@ -484,6 +491,7 @@ def _rule(
     problems: list[Problem],
     codes: set[str],
     registry: dict[str, Unit] | None,
+    spans: list[_Span],
 ) -> Rule | None:
     key = f"rule[{i}]"
     before = len(problems)
@@ -518,6 +526,9 @@ def _rule(
     end = _date(table.get("effective_to"), file, f"{key}.effective_to", problems, required=False)
     if start is not None and end is not None and end < start:
         problems.append(Problem(file, f"{key}.effective_to", end, "is before effective_from"))
+    elif category is not None and start is not None:
+        # Dates are checked across rules even when another key of this rule is bad.
+        spans.append(_Span(category, start, end, i))
     legal = _str(table, "legal_basis", file, key, problems, required=False)
     source = _str(table, "source", file, key, problems, required=False)
     if len(problems) > before:
@@ -564,8 +575,17 @@ def _unit_problems(
     return out
 
 
-def _overlaps(rules: list[Rule], file: str, problems: list[Problem]) -> None:
-    by_cat: dict[str, list[Rule]] = {}
+class _Span(NamedTuple):
+    """A rule's category and period, kept even when another key of the rule is bad."""
+
+    category: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    position: int
+
+
+def _overlaps(rules: list[_Span], file: str, problems: list[Problem]) -> None:
+    by_cat: dict[str, list[_Span]] = {}
     for rule in rules:
         by_cat.setdefault(rule.category, []).append(rule)
     for group in by_cat.values():
@@ -584,7 +604,7 @@ def _overlaps(rules: list[Rule], file: str, problems: list[Problem]) -> None:
 
 
 def _unruled(
-    categories: list[Category], rules: list[Rule], file: str, problems: list[Problem]
+    categories: list[Category], rules: list[_Span], file: str, problems: list[Problem]
 ) -> None:
     ruled = {r.category for r in rules}
     parents = {c.parent for c in categories}

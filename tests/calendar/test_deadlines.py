@@ -161,17 +161,35 @@ def test_extensions_add_in_the_limit_unit() -> None:
         extensions=[Duration(1, "natural_days")],
     )
     assert days.due == START.add(hours=48)
+    # another family: the due time moves by the extension counted in its own unit
+    cross = clock(
+        CAL, START, Duration(5, "working_days"), now=START, extensions=[Duration(2, "natural_days")]
+    )
+    assert cross.due == end_of(CAL.add_workdays(START.date(), 5)).add(days=2)
+    natural = clock(
+        CAL,
+        at(2025, 3, 3, 9),
+        Duration(7, "natural_days"),
+        now=at(2025, 3, 12, 9),
+        extensions=[Duration(3, "working_days")],
+    )
+    assert natural.due == at(2025, 3, 14)  # 03-11 00:00, then 3 working days: 03-11, 03-12, 03-13
+    assert natural.extension == 3.0
+    assert natural.status is ClockStatus.DUE_SOON
+    late = clock(
+        CAL,
+        at(2025, 3, 3, 9),
+        Duration(7, "natural_days"),
+        now=at(2025, 3, 14, 1),
+        extensions=[Duration(3, "working_days")],
+        warn_before=Duration(1, "natural_days"),
+    )
+    assert late.status is ClockStatus.OVERDUE
     with pytest.raises(
         CalendarError,
         match=r"duration: cannot be counted in working_days: natural and working time do not convert \(got '1 自然日'\)",
     ):
-        clock(
-            CAL,
-            START,
-            Duration(5, "working_days"),
-            now=START,
-            extensions=[Duration(1, "natural_days")],
-        )
+        convert(Duration(1, "natural_days"), TimeUnit.WORKING_DAYS, CAL)
 
 
 def test_convert() -> None:

@@ -698,7 +698,8 @@ class WorkCalendar:
             k = self._last_before[idx]
             k += steps
             if k.max() < self._widx.size:
-                return self._wdays[k].view("datetime64[D]")
+                fast: NDArray[np.datetime64] = self._wdays[k].view("datetime64[D]")
+                return fast
         k = np.where(steps > 0, self._cum[idx + 1] + steps - 1, self._cum[idx] + steps)
         bad = (steps != 0) & ((k < 0) | (k >= self._widx.size))
         if bad.any():

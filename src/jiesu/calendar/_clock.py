@@ -279,11 +279,7 @@ def sla_status_many(
     remaining = total - elapsed
     is_open = (ps != _NAT) & (pe == _NAT) & (ps <= now_us)
     paused = is_open.any(axis=1) & ~stopped
-    status = np.select(
-        [stopped & (stop <= due), stopped, now_us > due, remaining <= warn],
-        [3, 4, 2, 1],
-        default=0,
-    )
+    status = _status(stop, due, now_us, remaining, warn)
     due64 = due.astype("datetime64[us]")
     return SlaTable(
         due=due64,
@@ -294,6 +290,29 @@ def sla_status_many(
         paused=paused,
         provisional=calendar.is_provisional_many(due64),
     )
+
+
+def _status(
+    stop: NDArray[np.int64],
+    due: NDArray[np.int64],
+    now_us: np.int64 | NDArray[np.int64],
+    remaining: NDArray[np.float64],
+    warn: NDArray[np.float64],
+) -> NDArray[np.intp]:
+    """Status codes (indices into the ``ClockStatus`` members)."""
+    stopped = stop != _NAT
+    out: NDArray[np.intp] = np.select(
+        [stopped & (stop <= due), stopped, now_us > due, remaining <= warn], [3, 4, 2, 1], default=0
+    )
+    return out
+
+
+def _convertible(duration: Duration, unit: TimeUnit, calendar: WorkCalendar) -> bool:
+    try:
+        convert(duration, unit, calendar)
+    except CalendarError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------- scalar
@@ -354,7 +373,8 @@ def clock(
     """One clock from plain values (计算单个时限), the scalar twin of :func:`sla_status_many`.
 
     Extensions and the warning threshold may be given in another unit of the same family (natural or
-    working time) and are converted (:func:`convert`).
+    working time) and are converted (:func:`convert`). An extension in the other family (3 working days on
+    a 7-natural-day limit) moves the due time by its own amount counted in its own unit, from the due time.
 
     Examples:
         >>> from jiesu.calendar import WorkCalendar
@@ -368,36 +388,68 @@ def clock(
     if not isinstance(limit, Duration):
         raise ValidationError("must be a Duration", field="limit", value=limit)
     unit = limit.unit
-    ext = sum(convert(e, unit, calendar) for e in extensions)
+    same = [e for e in extensions if _convertible(e, unit, calendar)]
+    other = [e for e in extensions if not _convertible(e, unit, calendar)]
+    ext = sum(convert(e, unit, calendar) for e in same)
     warn = None if warn_before is None else [convert(warn_before, unit, calendar)]
     starts = [(_np(p[0], "pauses"), _np(p[1], "pauses")) for p in pauses]
-    table = sla_status_many(
-        calendar,
-        np.array([_np(start, "start")]),
-        [limit.amount],
-        unit,
-        now=now,
-        extensions=[ext],
-        pause_starts=np.array([[s for s, _ in starts]], dtype="datetime64[us]") if starts else None,
-        pause_ends=np.array([[e for _, e in starts]], dtype="datetime64[us]") if starts else None,
-        stops=np.array([_np(stop, "stop")]),
-        warn_before=warn,
-        warn_fraction=warn_fraction,
-    )
-    due = pendulum.instance(table.due[0].astype(dt.datetime), tz="UTC").in_timezone(calendar.tz)
+    start_us = np.array([_np(start, "start")]).astype(np.int64)
+    stop_us = np.array([_np(stop, "stop")]).astype(np.int64)
+
+    def run(extension: float) -> SlaTable:
+        return sla_status_many(
+            calendar,
+            start_us.view("datetime64[us]"),
+            [limit.amount],
+            unit,
+            now=now,
+            extensions=[extension],
+            pause_starts=np.array([[s for s, _ in starts]], dtype="datetime64[us]")
+            if starts
+            else None,
+            pause_ends=np.array([[e for _, e in starts]], dtype="datetime64[us]")
+            if starts
+            else None,
+            stops=stop_us.view("datetime64[us]"),
+            warn_before=warn,
+            warn_fraction=warn_fraction,
+        )
+
+    table = run(ext)
+    due_us = table.due.view(np.int64).copy()
+    status = table.status
+    if other:  # natural and working time do not convert: move the due time by each in its own unit
+        first = due_us.copy()
+        for extension in other:
+            moved = _inverse(
+                calendar,
+                extension.unit,
+                _position(calendar, extension.unit, due_us) + extension.amount,
+            )
+            due_us = np.maximum(moved, due_us)
+        ext += float(_position(calendar, unit, due_us)[0] - _position(calendar, unit, first)[0])
+        table = run(ext)
+        now_us = np.array([_np(now, "now")]).astype(np.int64)
+        warn_amount = table.remaining * 0 + (
+            warn[0] if warn else (limit.amount + ext) * warn_fraction
+        )
+        status = np.asarray(_CODES)[
+            _status(stop_us, due_us, now_us[0], table.remaining, warn_amount)
+        ]
+    due = pendulum.instance(due_us.view("datetime64[us]")[0].astype(dt.datetime), tz="UTC")
     return Clock(
         milestone=milestone,
         start=aware(start, field="start"),
         limit=limit,
-        extension=ext,
+        extension=_round(ext),
         paused=_round(table.excluded[0]),
-        due=due,
-        status=ClockStatus.parse(str(table.status[0])),
+        due=due.in_timezone(calendar.tz),
+        status=ClockStatus.parse(str(status[0])),
         elapsed=_round(float(table.elapsed[0])),
         remaining=_round(float(table.remaining[0])),
         stopped_at=None if stop is None else aware(stop, field="stop"),
         is_paused=bool(table.paused[0]),
-        provisional=bool(table.provisional[0]),
+        provisional=bool(calendar.is_provisional_many(due_us.view("datetime64[us]"))[0]),
     )
 
 

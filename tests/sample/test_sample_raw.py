@@ -6,13 +6,21 @@ import csv
 import io
 import math
 
+import pandas as pd
 import pendulum
 import pytest
 
-from jiesu.errors import JiesuError, ValidationError
+from jiesu.errors import JiesuError, ValidationError, ValidationReport
 from jiesu.model import CRS, Caller, Channel, Complaint, Kind, Location, Urgency
-from jiesu.sample import RAW_HEADERS, categories, raw_complaint_table
-from jiesu.sample._raw import ERROR_KINDS
+from jiesu.sample import (
+    RAW_HEADERS,
+    SCORE_HEADERS,
+    categories,
+    raw_complaint_table,
+    raw_score_table,
+)
+from jiesu.sample._raw import ERROR_KINDS, SCORE_ERROR_KINDS
+from jiesu.scoring import ColumnMap, Rules, score_frame
 
 
 def _read(row: dict[str, str], seen: set[str]) -> Complaint:
@@ -119,3 +127,58 @@ def test_bad_n() -> None:
         ValidationError, match=r"n: must be an integer in \[1, 10000000\] \(got 0\)"
     ):
         raw_complaint_table(year=2025, month=1, n=0, seed=1)
+
+
+def test_score_table_shape_and_values() -> None:
+    table = raw_score_table(n=400, seed=5, bad_share=0)
+    assert table.headers == SCORE_HEADERS
+    assert table.bad_rows == {}
+    rows = table.rows
+    leads = [r for r in rows if r["主办/协办"] == "主办"]
+    co = [r for r in rows if r["主办/协办"] == "协办"]
+    assert len(leads) == 400
+    assert 10 < len(co) < 50
+    lead_by_id = {r["工单编号"]: r for r in leads}
+    for r in co:
+        assert r["承办单位"] != lead_by_id[r["工单编号"]]["承办单位"]
+    for r in rows:
+        assert tuple(r) == SCORE_HEADERS
+        answered = r["回访结果"] == "已回访"
+        assert (r["是否满意"] != "") is answered
+        assert r["是否满意"] in ("", "满意", "基本满意", "不满意")
+        if r["是否即时办结"] == "是" or r["是否不予派单"] == "是":
+            assert r["回访结果"] == "未回访"
+    assert {r["回访结果"] for r in rows} == {"已回访", "无法联系", "拒绝回访", "未回访"}
+
+
+def test_score_table_bad_rows() -> None:
+    table = raw_score_table(n=600, seed=5)
+    assert set(table.bad_rows.values()) == {f"{h}: {w}" for h, w, _ in SCORE_ERROR_KINDS}
+    for i, what in table.bad_rows.items():
+        header = what.split(":")[0]
+        value = next(v for h, w, v in SCORE_ERROR_KINDS if f"{h}: {w}" == what)
+        assert table.rows[i][header] == value
+        assert table.rows[i]["主办/协办"] in ("主办", "主持")
+    assert raw_score_table(n=1, seed=1).bad_rows == {}
+    with pytest.raises(ValidationError, match=r"n: must be an integer in \[1, 1000000\]"):
+        raw_score_table(n=0, seed=1)
+    with pytest.raises(ValidationError, match="bad_share"):
+        raw_score_table(n=5, seed=1, bad_share=2)
+
+
+def test_score_table_feeds_the_scoring_frame_path() -> None:
+    rules = Rules.preset("beijing-2021")
+    clean = raw_score_table(n=300, seed=2, bad_share=0)
+    card = score_frame(pd.DataFrame(list(clean.rows)), rules=rules, columns=ColumnMap.chinese())
+    assert set(card["unit"]) == {"S01", "S02", "S05", "S12", "D-ZJW", "D-CGJ", "P-HEAT"}
+    spoiled = raw_score_table(n=300, seed=2)
+    with pytest.raises(ValidationReport) as caught:
+        score_frame(pd.DataFrame(list(spoiled.rows)), rules=rules, columns=ColumnMap.chinese())
+    flagged = set(caught.value.rows)
+    bad_ids = {spoiled.rows[i]["工单编号"] for i in spoiled.bad_rows}
+    answer_ids = {
+        spoiled.rows[i]["工单编号"]
+        for i, what in spoiled.bad_rows.items()
+        if what.split(":")[0] in ("是否满意", "是否解决", "回访结果", "是否联系")
+    }
+    assert answer_ids <= flagged <= bad_ids

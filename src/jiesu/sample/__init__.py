@@ -12,10 +12,12 @@ Generators, each deterministic for a seed:
   channel, urgency, seasonal category, coordinate system (GCJ-02 / BD-09 / WGS-84 / CGCS2000), intake hour
   and weekday, and fake callers;
 - :func:`simulate`: a full event history for one complaint that the ``beijing`` lifecycle accepts;
-- :func:`raw_complaint_table`: a raw export with Chinese headers and deliberately bad rows;
+- :func:`raw_complaint_table` and :func:`raw_score_table`: raw intake and scoring exports with Chinese headers
+  and deliberately bad rows, for command-line and validation demos;
 - :func:`generate_ticket_table`: per-ticket scoring columns as numpy arrays, 10M rows in seconds.
 
-Constants: :data:`DATA_FILES` (the bundled file names), :data:`RAW_HEADERS` (the raw table's headers),
+Constants: :data:`DATA_FILES` (the bundled file names), :data:`RAW_HEADERS` and :data:`SCORE_HEADERS` (the raw
+tables' headers),
 :data:`CALLBACK_CODES`, :data:`SATISFACTION_CODES` and :data:`TABLE_COLUMNS` (the ticket table's codes,
 those of :func:`jiesu.scoring.score_many`, and its columns).
 
@@ -37,7 +39,7 @@ from jiesu.sample._complaints import (
 )
 from jiesu.sample._data import DATA_FILES, categories, data_file, population, units
 from jiesu.sample._raw import HEADERS as RAW_HEADERS
-from jiesu.sample._raw import RawTable, raw_complaint_table
+from jiesu.sample._raw import SCORE_HEADERS, RawTable, raw_complaint_table, raw_score_table
 from jiesu.sample._simulate import simulate
 from jiesu.sample._table import CALLBACK_CODES, SATISFACTION_CODES, generate_ticket_table
 from jiesu.sample._table import COLUMNS as TABLE_COLUMNS
@@ -47,6 +49,7 @@ __all__ = [
     "DATA_FILES",
     "RAW_HEADERS",
     "SATISFACTION_CODES",
+    "SCORE_HEADERS",
     "TABLE_COLUMNS",
     "RawTable",
     "categories",
@@ -58,6 +61,7 @@ __all__ = [
     "generate_ticket_table",
     "population",
     "raw_complaint_table",
+    "raw_score_table",
     "simulate",
     "units",
 ]

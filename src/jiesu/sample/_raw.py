@@ -16,9 +16,10 @@ import numpy as np
 
 from jiesu.errors import ValidationError
 from jiesu.sample._complaints import check_int, generate_complaints
+from jiesu.sample._table import generate_ticket_table
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
 HEADERS: Final = (
     "工单编号",
@@ -77,22 +78,26 @@ ERROR_KINDS: Final[tuple[tuple[str, str, Callable[[dict[str, str], str], None]],
 
 @attrs.frozen
 class RawTable:
-    """A raw intake export (原始受理表) and where its deliberate errors are.
+    r"""A raw intake export (原始受理表) and where its deliberate errors are.
 
     The rows hold (fake) caller names and phone numbers, so they are left out of ``repr``.
 
     Attributes:
         rows: One dict per row, header → cell text.
         bad_rows: Row index (0-based) → ``"<header>: <what is wrong>"`` for each spoiled row.
+        headers: The column headers, in order (default :data:`HEADERS`, the intake table's).
 
     Examples:
-        >>> table = RawTable(({"工单编号": "A1"},), {})
+        >>> table = RawTable(({"工单编号": "A1"},), {}, headers=("工单编号",))
         >>> table
-        RawTable(bad_rows={})
+        RawTable(bad_rows={}, headers=('工单编号',))
+        >>> table.to_csv()
+        '工单编号\r\nA1\r\n'
     """
 
     rows: tuple[dict[str, str], ...] = attrs.field(repr=False)
     bad_rows: dict[int, str]
+    headers: tuple[str, ...] = HEADERS
 
     def to_csv(self, *, bom: bool = False) -> str:
         r"""The table as CSV text with the Chinese header row (CSV 文本).
@@ -109,7 +114,7 @@ class RawTable:
             '\ufeff工单编号,受理时间,受理渠道,诉求类型,紧急程度,诉求分类,诉求内容,经度,纬度,坐标系,诉求地址,诉求人,联系电话'
         """
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=HEADERS)
+        writer = csv.DictWriter(out, fieldnames=self.headers)
         writer.writeheader()
         writer.writerows(self.rows)
         return ("\ufeff" if bom else "") + out.getvalue()
@@ -180,3 +185,114 @@ def raw_complaint_table(
         spoil(rows[row_index], ids[row_index - 1])
         bad[row_index] = f"{header}: {what}"
     return RawTable(tuple(rows), bad)
+
+
+SCORE_HEADERS: Final = (
+    "工单编号",
+    "承办单位",
+    "主办/协办",
+    "考核周期",
+    "是否即时办结",
+    "是否不予派单",
+    "是否剔除",
+    "回访结果",
+    "是否联系",
+    "是否解决",
+    "是否满意",
+)
+"""The column headers of the raw scoring table, as ``jiesu.scoring.ColumnMap.chinese()`` names them (without
+诉求类别, so a scorecard comes out per unit and period, not per category)."""
+
+SCORE_ERROR_KINDS: Final[tuple[tuple[str, str, str], ...]] = (
+    ("是否满意", "unknown satisfaction", "很满意"),
+    ("是否解决", "unknown answer", "也许"),
+    ("回访结果", "unknown callback outcome", "未接通"),
+    ("是否联系", "unknown answer", "不清楚"),
+    ("承办单位", "empty unit", ""),
+    ("考核周期", "empty period", ""),
+    ("主办/协办", "unknown role", "主持"),
+    ("是否剔除", "unknown flag", "待定"),
+)
+"""The deliberate errors of :func:`raw_score_table`: (header, what is wrong, the spoiled cell), in order."""
+
+_YES_NO = ("否", "是")
+_CALLBACK_LABELS = {1: "已回访", 2: "无法联系", 3: "拒绝回访"}
+_SATISFACTION_LABELS = ("不满意", "基本满意", "满意")
+_CO_HANDLER_SHARE = 0.08
+
+
+def raw_score_table(
+    *,
+    n: int = 200,
+    units: Sequence[str] = ("S01", "S02", "S05", "S12", "D-ZJW", "D-CGJ", "P-HEAT"),
+    period: str = "2025-03",
+    seed: int,
+    bad_share: float = 0.05,
+) -> RawTable:
+    """A raw export of ``n`` scored tickets with Chinese headers and some bad rows (含错误行的考评明细表).
+
+    One row per ticket and unit, as a platform exports them for 三率 scoring: the lead's row (主办) and, for
+    some tickets, a co-handler's row (协办) with the same 工单编号. Answers are Chinese labels (是/否, 已回访,
+    满意…) and empty where the callback got none; tickets answered at intake or not dispatched carry no
+    callback (未回访). The headers are :data:`SCORE_HEADERS` (``jiesu.scoring.ColumnMap.chinese()``).
+    A share of the answered lead rows carries one deliberate error each, cycling through
+    :data:`SCORE_ERROR_KINDS`.
+
+    Args:
+        n: Tickets (rows before co-handler rows are added).
+        units: Unit codes to spread the tickets over.
+        period: The period label (考核周期).
+        seed: The random seed.
+        bad_share: Share of rows spoiled, at least one when there is more than one row.
+
+    Returns:
+        The table and its bad rows.
+
+    Raises:
+        ValidationError: An argument is out of range.
+
+    Examples:
+        >>> table = raw_score_table(n=100, seed=1)
+        >>> table.rows[0]["主办/协办"], len(table.bad_rows) > 0
+        ('主办', True)
+    """
+    check_int(n, "n", 1, 1_000_000)
+    _check_share(bad_share)
+    t = generate_ticket_table(n=n, units=list(units), months=[period], seed=seed)
+    rng = np.random.default_rng([seed, 2])
+    at_intake = ~t["eligible"] & (rng.random(n) < 0.7)  # noqa: PLR2004 - the rest are not dispatched
+    co_unit = rng.integers(0, len(units), n)
+    co_row = (rng.random(n) < _CO_HANDLER_SHARE) & t["eligible"] & (co_unit != t["unit_index"])
+    rows: list[dict[str, str]] = []
+    for i in range(n):
+        eligible = bool(t["eligible"][i])
+        answered = eligible and int(t["callback"][i]) == 1
+        row = {
+            "工单编号": f"SLQ{period.replace('-', '')}{i + 1:06d}",
+            "承办单位": str(t["unit"][i]),
+            "主办/协办": "主办",
+            "考核周期": period,
+            "是否即时办结": _YES_NO[bool(at_intake[i])],
+            "是否不予派单": _YES_NO[not eligible and not bool(at_intake[i])],
+            "是否剔除": _YES_NO[bool(t["excluded"][i])],
+            "回访结果": _CALLBACK_LABELS[int(t["callback"][i])] if eligible else "未回访",
+            "是否联系": _YES_NO[bool(t["responded"][i])] if answered else "",
+            "是否解决": _YES_NO[bool(t["solved"][i])] if answered else "",
+            "是否满意": _SATISFACTION_LABELS[int(t["satisfaction"][i])] if answered else "",
+        }
+        rows.append(row)
+        if co_row[i]:
+            rows.append(row | {"承办单位": units[int(co_unit[i])], "主办/协办": "协办"})
+    # Spoil only answered lead rows, so that every error is one a reader must catch.
+    candidates = [
+        i for i, r in enumerate(rows) if r["回访结果"] == "已回访" and r["主办/协办"] == "主办"
+    ]
+    count = 0 if len(rows) < 2 or bad_share == 0 else max(1, round(len(rows) * bad_share))  # noqa: PLR2004 - as above
+    picked = rng.choice(len(candidates), size=min(count, len(candidates)), replace=False)
+    spoiled = sorted(candidates[int(k)] for k in picked)
+    bad: dict[int, str] = {}
+    for k, row_index in enumerate(spoiled):
+        header, what, value = SCORE_ERROR_KINDS[k % len(SCORE_ERROR_KINDS)]
+        rows[row_index][header] = value
+        bad[row_index] = f"{header}: {what}"
+    return RawTable(tuple(rows), bad, headers=SCORE_HEADERS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -557,3 +558,11 @@ def test_points_in_cells_without_segments_are_refused() -> None:
     res = t.locate_many([115.9778, 115.9779], [38.9828, 38.9829])
     assert res.status.tolist() == ["refused", "refused"]
     assert t.locate(115.9778, 38.9828).status is LocateStatus.REFUSED
+
+
+def test_files_inside_a_zip_archive_load(tmp_path: Path) -> None:
+    archive = tmp_path / "data.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(TERRITORY, "territory.geojson")
+    t = Territory.from_geojson(zipfile.Path(archive, "territory.geojson"))
+    assert t.version == "2025.1"

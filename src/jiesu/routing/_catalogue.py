@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import tomllib
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
 from jiesu.errors import DataFormatError, Problem, ValidationError, ValidationReport
 from jiesu.model import LabelledEnum, Unit, UnitKind
+from jiesu.routing._coords import File, PathLike, as_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -163,7 +163,7 @@ class Units:
         return found[0]
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: File) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -185,7 +185,7 @@ def _tables(
     return value
 
 
-def _read_units(path: Path) -> tuple[list[Unit], list[Problem]]:
+def _read_units(path: File) -> tuple[list[Unit], list[Problem]]:
     doc = _read_toml(path)
     file = path.name
     problems: list[Problem] = []
@@ -242,7 +242,7 @@ def _cycles(units: list[Unit], file: str) -> list[Problem]:
     return problems
 
 
-def load_units(path: str | Path) -> Units:
+def load_units(path: PathLike) -> Units:
     """Load the unit registry (承办单位名录) from TOML.
 
     The file holds ``[[unit]]`` tables with ``code``, ``name``, ``kind`` (a :class:`jiesu.model.UnitKind`
@@ -260,7 +260,7 @@ def load_units(path: str | Path) -> Units:
         DataFormatError: The file cannot be read or is not TOML.
         ValidationReport: One or more units are bad (each named by file, key and value).
     """
-    path = Path(path)
+    path = as_path(path)
     units, problems = _read_units(path)
     if problems:
         raise ValidationReport(problems, total=len(units) + len(problems))
@@ -336,13 +336,18 @@ class Catalogue:
     backstop_unit: str | None = None
     path: str | None = None
     _cats: dict[str, Category] = attrs.field(init=False, eq=False, repr=False)
+    _by_cat: dict[str, tuple[Rule, ...]] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        """Index the categories by code."""
+        """Index the categories and rules by category code."""
         object.__setattr__(self, "_cats", {c.code: c for c in self.categories})
+        by_cat: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            by_cat.setdefault(rule.category, []).append(rule)
+        object.__setattr__(self, "_by_cat", {k: tuple(v) for k, v in by_cat.items()})
 
     @classmethod
-    def from_toml(cls, path: str | Path, *, units: Units | str | Path | None = None) -> Catalogue:
+    def from_toml(cls, path: PathLike, *, units: Units | PathLike | None = None) -> Catalogue:
         """Load and validate a catalogue (读取派单目录), collecting every problem at once.
 
         Checks: the ``[catalogue]`` header; category codes, names and parents (a known parent one level
@@ -363,13 +368,13 @@ class Catalogue:
             DataFormatError: A file cannot be read or is not TOML.
             ValidationReport: Every problem found, each naming file, key and value.
         """
-        path = Path(path)
+        path = as_path(path)
         doc = _read_toml(path)
         file = path.name
         problems: list[Problem] = []
         registry: dict[str, Unit] | None = None
-        if isinstance(units, (str, Path)):
-            unit_list, unit_problems = _read_units(Path(units))
+        if not isinstance(units, Units) and units is not None:
+            unit_list, unit_problems = _read_units(as_path(units))
             problems.extend(unit_problems)
             registry = {u.code: u for u in unit_list}
         elif units is not None:
@@ -440,7 +445,7 @@ class Catalogue:
 
     def rules_for(self, code: str) -> tuple[Rule, ...]:
         """Every rule written for exactly this category, in file order."""
-        return tuple(r for r in self.rules if r.category == code)
+        return self._by_cat.get(code, ())
 
     def rule_for(self, code: str, on: dt.date) -> Rule | None:
         """The rule in force on ``on`` for ``code`` or its nearest ancestor, or ``None`` (backstop)."""

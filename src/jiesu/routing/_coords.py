@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Final
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 import numpy as np
 
@@ -12,6 +14,7 @@ from jiesu.model import CRS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from importlib.resources.abc import Traversable
 
     from numpy.typing import ArrayLike, NDArray
 
@@ -264,3 +267,17 @@ def haversine_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLi
     h = np.sin((p2 - p1) / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2.0) ** 2
     out: FloatArray = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
     return out
+
+
+PathLike: TypeAlias = "str | os.PathLike[str] | Traversable"
+"""A file given as a string, a path, or a package resource (``importlib.resources.files(...)``)."""
+
+File: TypeAlias = "Path | Traversable"
+"""A file ready to read: a path or a package resource."""
+
+
+def as_path(path: PathLike) -> File:
+    """A readable file object: strings and path-likes become :class:`pathlib.Path`, resources stay."""
+    if isinstance(path, (str, os.PathLike)):
+        return Path(path)
+    return path

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
@@ -15,7 +14,7 @@ import shapely.geometry  # type: ignore[import-untyped]  # shapely 2.2 ships no 
 
 from jiesu.errors import DataFormatError, Problem, ValidationError, ValidationReport
 from jiesu.model import CRS, LabelledEnum
-from jiesu.routing._coords import _convert, as_arrays
+from jiesu.routing._coords import File, PathLike, _convert, as_arrays, as_path
 from jiesu.routing._index import INSIDE, LevelIndex, Projection
 
 if TYPE_CHECKING:
@@ -380,11 +379,12 @@ class Territory:
     _cache: dict[tuple[str, float, float], LevelIndex] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
+    _levels: tuple[str, ...] = attrs.field(default=(), init=False, eq=False, repr=False)
 
     @classmethod
     def from_geojson(
         cls,
-        path: str | Path,
+        path: PathLike,
         *,
         crs: CRS | str | None = None,
         id_property: str = "code",
@@ -392,7 +392,7 @@ class Territory:
         level_property: str = "level",
         parent_property: str = "parent",
         default_level: str = "area",
-        swap_zones: str | Path | None = None,
+        swap_zones: PathLike | None = None,
         border_tolerance_m: float = 0.0,
         max_distance_m: float = 500.0,
         tie: TieRule = "ambiguous",
@@ -427,7 +427,7 @@ class Territory:
                 declaration conflicts with ``crs``.
             ValidationReport: One or more features are bad (each named by file, feature and key).
         """
-        path = Path(path)
+        path = as_path(path)
         doc = _read_collection(path)
         declared = _declared_crs(doc, path)
         chosen = _resolve_crs(crs, declared, path)
@@ -471,7 +471,7 @@ class Territory:
             tie=tie,
         )
 
-    def with_swap_zones(self, zones: str | Path | tuple[SwapZone, ...]) -> Territory:
+    def with_swap_zones(self, zones: PathLike | tuple[SwapZone, ...]) -> Territory:
         """A copy with swap zones added (加入协商调整区域), from a file or as objects.
 
         Args:
@@ -480,16 +480,21 @@ class Territory:
         Returns:
             A new territory; zones already present come first.
         """
-        if isinstance(zones, (str, Path)):
+        if not isinstance(zones, tuple):
             zones = load_swap_zones(zones, target=self.crs)
         return attrs.evolve(self, swap_zones=(*self.swap_zones, *zones))
 
     @property
     def levels(self) -> tuple[str, ...]:
         """The levels present, coarse to fine (known levels first, then others in file order)."""
+        return self._levels
+
+    def __attrs_post_init__(self) -> None:
+        """Work out the levels present once."""
         present = list(dict.fromkeys(a.level for a in self.areas))
         known = [lv for lv in LEVELS if lv in present]
-        return (*known, *(lv for lv in present if lv not in LEVELS))
+        levels = (*known, *(lv for lv in present if lv not in LEVELS))
+        object.__setattr__(self, "_levels", levels)
 
     def in_force(self, on: dt.date) -> bool:
         """Whether this version holds on date ``on`` (its ``valid_from`` is not later)."""
@@ -567,6 +572,7 @@ class Territory:
         border_tolerance_m: float | None = None,
         max_distance_m: float | None = None,
         tie: TieRule | None = None,
+        on: dt.date | None = None,
     ) -> Placements:
         """Locate many points at once (批量定位), with no Python loop per point.
 
@@ -583,6 +589,8 @@ class Territory:
             border_tolerance_m: Override the territory's border tolerance.
             max_distance_m: Override the territory's maximum distance.
             tie: Override the territory's tie rule.
+            on: The date whose swap zones apply (a zone with a later ``valid_from`` is ignored);
+                ``None`` applies every zone.
 
         Returns:
             The placements; ``result.area_id`` is the array of area ids (``None`` where refused).
@@ -600,7 +608,7 @@ class Territory:
         admin = ids[a_idx + 1]
         area_id = admin.copy()
         zone_id = np.full(len(x), None, dtype=object)
-        for zone in reversed([z for z in self.swap_zones if z.level == lv]):
+        for zone in reversed(self._zones(lv, on)):
             hit = _in_zone(zone, x, y)
             area_id[hit] = zone.unit
             zone_id[hit] = zone.id
@@ -627,6 +635,7 @@ class Territory:
         border_tolerance_m: float | None = None,
         max_distance_m: float | None = None,
         tie: TieRule | None = None,
+        on: dt.date | None = None,
     ) -> Placement:
         """Locate one point (定位), the scalar twin of :meth:`locate_many`.
 
@@ -641,6 +650,7 @@ class Territory:
             border_tolerance_m: Override the territory's border tolerance.
             max_distance_m: Override the territory's maximum distance.
             tie: Override the territory's tie rule.
+            on: The date whose swap zones apply; ``None`` applies every zone.
 
         Returns:
             The placement.
@@ -669,7 +679,7 @@ class Territory:
         cover = np.flatnonzero(shapely.intersects_xy(geoms, x, y))
         status, a, b, d = _decide_one(cover, dist, tol, max_d, tie_rule)
         admin = None if a < 0 else areas[a].id
-        for zone in (z for z in self.swap_zones if z.level == lv):
+        for zone in self._zones(lv, on):
             if _in_zone(zone, xs, ys)[0]:
                 return Placement(LocateStatus.INSIDE, zone.unit, None, admin, zone.id, 0.0, lv)
         return Placement(
@@ -681,6 +691,14 @@ class Territory:
             distance_m=d,
             level=lv,
         )
+
+    def _zones(self, level: str, on: dt.date | None) -> list[SwapZone]:
+        """The swap zones of ``level`` in force on ``on`` (all of them when ``on`` is ``None``)."""
+        return [
+            z
+            for z in self.swap_zones
+            if z.level == level and (on is None or z.valid_from is None or z.valid_from <= on)
+        ]
 
     def _points(
         self, lons: ArrayLike, lats: ArrayLike, crs: CRS | str | None
@@ -733,7 +751,7 @@ def _in_zone(zone: SwapZone, x: NDArray[np.float64], y: NDArray[np.float64]) -> 
 # -- GeoJSON reading ---------------------------------------------------------------------------------
 
 
-def _read_collection(path: Path) -> dict[str, Any]:
+def _read_collection(path: File) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -758,7 +776,7 @@ def _read_collection(path: Path) -> dict[str, Any]:
     return doc
 
 
-def _declared_crs(doc: dict[str, Any], path: Path) -> CRS | None:
+def _declared_crs(doc: dict[str, Any], path: File) -> CRS | None:
     if "crs_name" in doc:
         try:
             return CRS.parse(doc["crs_name"], field=f"{path.name}#crs_name")
@@ -775,7 +793,7 @@ def _declared_crs(doc: dict[str, Any], path: Path) -> CRS | None:
     return None
 
 
-def _resolve_crs(crs: CRS | str | None, declared: CRS | None, path: Path) -> CRS:
+def _resolve_crs(crs: CRS | str | None, declared: CRS | None, path: File) -> CRS:
     if crs is None:
         return declared or CRS.WGS84
     chosen = CRS.parse(crs, field="crs")
@@ -895,7 +913,7 @@ def _date_or_none(value: object, where: str, key: str) -> dt.date | None:
     raise DataFormatError("must be an ISO date (YYYY-MM-DD)", field=f"{where}#{key}", value=value)
 
 
-def _duplicates(areas: list[Area], path: Path, problems: list[Problem]) -> None:
+def _duplicates(areas: list[Area], path: File, problems: list[Problem]) -> None:
     seen: set[tuple[str, str]] = set()
     for area in areas:
         key = (area.level, area.id)
@@ -915,7 +933,7 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."  # noqa: PLR2004 - message width
 
 
-def load_swap_zones(path: str | Path, *, target: CRS | str | None = None) -> tuple[SwapZone, ...]:
+def load_swap_zones(path: PathLike, *, target: CRS | str | None = None) -> tuple[SwapZone, ...]:
     """Load agreed swap zones (协商调整区域) from a GeoJSON FeatureCollection.
 
     Each feature has ``kind: "swap"``, ``code`` (zone id), ``unit`` (the responsible unit code), ``level``,
@@ -933,7 +951,7 @@ def load_swap_zones(path: str | Path, *, target: CRS | str | None = None) -> tup
         DataFormatError: The file cannot be read or is not a FeatureCollection.
         ValidationReport: One or more zone features are bad.
     """
-    path = Path(path)
+    path = as_path(path)
     doc = _read_collection(path)
     source = _declared_crs(doc, path) or CRS.WGS84
     dest = source if target is None else CRS.parse(target, field="target")

@@ -28,6 +28,7 @@ from jiesu.errors import (
     DataFormatError,
     RuleError,
     ValidationError,
+    ValidationReport,
 )
 from jiesu.model import (
     Callback,
@@ -363,14 +364,18 @@ def test_sla_status_many_validation() -> None:
         sla_status_many(
             CAL, np.array(["2025-03-07"], dtype="datetime64[D]"), [5], "working_days", now=START
         )
-    with pytest.raises(ValidationError, match=r"starts: must not contain NaT \(got 1\)"):
+    with pytest.raises(
+        ValidationReport, match=r"row 0, starts: missing value \(NaT\) is not an instant"
+    ):
         sla_status_many(
             CAL, np.array(["NaT"], dtype="datetime64[m]"), [5], "working_days", now=START
         )
     with pytest.raises(
-        ValidationError, match=r"limits: must be non-negative amounts, one per start"
+        ValidationReport, match=r"row 0, limits: must be a non-negative amount \(got -1\.0\)"
     ):
         sla_status_many(CAL, starts, [-1], "working_days", now=START)
+    with pytest.raises(ValidationError, match=r"limits: must be one amount per start"):
+        sla_status_many(CAL, starts, [1, 2], "working_days", now=START)
     with pytest.raises(ValidationError, match=r"units: .*\(got 'fortnights'\)"):
         sla_status_many(CAL, starts, [1], "fortnights", now=START)
 

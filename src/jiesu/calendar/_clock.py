@@ -22,7 +22,7 @@ import attrs
 import numpy as np
 import pendulum
 
-from jiesu.errors import CalendarError, ValidationError
+from jiesu.errors import CalendarError, Problem, ValidationError, ValidationReport
 from jiesu.model import Duration, LabelledEnum, TimeUnit, aware
 
 if TYPE_CHECKING:
@@ -162,7 +162,11 @@ def _us(
             value=str(arr.dtype),
         )
     if not allow_nat and np.isnat(arr).any():
-        raise ValidationError("must not contain NaT", field=field, value=int(np.isnat(arr).sum()))
+        rows = np.flatnonzero(np.isnat(arr).ravel())
+        raise ValidationReport(
+            [Problem(int(r), field, "NaT", "missing value (NaT) is not an instant") for r in rows],
+            total=arr.size,
+        )
     out: NDArray[np.int64] = arr.astype("datetime64[us]").astype(np.int64)
     return out
 
@@ -209,7 +213,8 @@ def sla_status_many(
         A :class:`SlaTable`.
 
     Raises:
-        ValidationError: Wrong dtypes, NaT start times, negative limits, or mismatched shapes.
+        ValidationError: Wrong dtypes or mismatched shapes.
+        ValidationReport: Every row with a NaT start or a negative (or NaN) limit.
         CalendarCoverageError: An instant or due time falls outside the calendar.
 
     Examples:
@@ -230,9 +235,18 @@ def sla_status_many(
     start = start.reshape(n)
     limit = np.asarray(limits, dtype=np.float64).reshape(-1)
     limit = np.broadcast_to(limit, (n,)) if limit.size == 1 else limit
-    if limit.shape != (n,) or not np.all(limit >= 0):
+    if limit.shape != (n,):
         raise ValidationError(
-            "must be non-negative amounts, one per start", field="limits", value=str(limits)[:60]
+            "must be one amount per start", field="limits", value=str(limits)[:60]
+        )
+    bad = ~(limit >= 0)  # negative or NaN
+    if bad.any():
+        raise ValidationReport(
+            [
+                Problem(int(r), "limits", float(limit[r]), "must be a non-negative amount")
+                for r in np.flatnonzero(bad)
+            ],
+            total=n,
         )
     ext = (
         np.zeros(n)

@@ -11,7 +11,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jiesu.errors import ValidationError, ValidationReport
-from jiesu.scoring import Exclusion, Rules, Tally, _bulk, excluded_many, score_many, tally_many
+from jiesu.scoring import (
+    Adjustment,
+    Exclusion,
+    Rules,
+    Tally,
+    _bulk,
+    excluded_many,
+    score_many,
+    tally_many,
+)
 
 RULES = Rules.preset("beijing-2021")
 BOTH = attrs.evolve(RULES, attribution="lead_and_co_handlers")
@@ -358,3 +367,16 @@ def test_excluded_many_follows_the_rules() -> None:
         ValidationError, match=r"^ticket_id: must be a non-empty string \(got ''\)$"
     ):
         Exclusion("", "malicious", approver="x")
+
+
+def test_adjustment_checks() -> None:
+    with pytest.raises(ValidationError, match=r"^points: must be a number \(got 'x'\)$"):
+        Adjustment("S01", "2025-03", "bonus", "x")
+    with pytest.raises(
+        ValidationError, match=r"^points: must not be negative \(use kind='deduction'\) \(got -1\)$"
+    ):
+        Adjustment("S01", "2025-03", "bonus", -1)
+    with pytest.raises(
+        ValidationError, match=r"^kind: must be 'bonus' or 'deduction' \(got 'gift'\)$"
+    ):
+        Adjustment("S01", "2025-03", "gift", 1)  # type: ignore[arg-type] # bad on purpose

@@ -248,6 +248,15 @@ def test_per_10k_and_adjustments() -> None:
     assert card.get("S02", "2025-03").composite == Points("20.00")
 
 
+def test_object_labels_and_no_clamp() -> None:
+    t = Tally.from_counts(
+        np.array(["S01"], dtype=object), ("2025-03",), [{"tickets": 1, "answered": 1}]
+    )
+    assert t.units.dtype.kind == "U"
+    free = attrs.evolve(RULES, clamp=False)
+    assert t.scores(free).get("S01", "2025-03").composite == Points("0.00")
+
+
 def test_get_missing_row() -> None:
     with pytest.raises(ValidationError, match=r"^unit: no such unit and period in the scorecard"):
         _one({"S01": {"tickets": 1}}).scores(RULES).get("S02", "2025-03")

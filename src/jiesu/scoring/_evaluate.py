@@ -12,7 +12,7 @@ import pendulum
 from jiesu.errors import ValidationError
 from jiesu.model import CallbackOutcome, Role, Satisfaction, Ticket
 from jiesu.scoring._data import Exclusion
-from jiesu.scoring._tally import STATE_COUNTS, Tally, state_code
+from jiesu.scoring._tally import N_COUNTS, STATE_COUNTS, Tally, state_code
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -252,7 +252,9 @@ def evaluate(ticket: Ticket, rules: Rules) -> Evaluation:
         category=category,
     )
     if excluded_by is not None:
-        return attrs.evolve(base, reasons=tuple(reasons), state=0)
+        return attrs.evolve(
+            base, reasons=tuple(reasons), state=state_code(excluded=True, callback="none")
+        )
     return _with_callback(ticket, rules, base, reasons)
 
 
@@ -349,7 +351,7 @@ def tally_evaluations(evaluations: Iterable[Evaluation], *, by_category: bool = 
             periods.append(ev.period)
             cats.append(ev.category if by_category else "")
             states.append(ev.state)
-    counts = STATE_COUNTS[np.array(states, dtype=np.int64)].reshape(len(states), -1)
+    counts = STATE_COUNTS[np.array(states, dtype=np.int64)].reshape(len(states), N_COUNTS)
     return Tally.from_keys(
         np.array(units, dtype=str), np.array(periods, dtype=str), np.array(cats, dtype=str), counts
     )

@@ -174,12 +174,11 @@ class _Coded:
         self.null_is = null_is
 
     def eq(self, code: int) -> nw.Expr:
-        """Rows whose value has this code."""
-        if self.kind == "bool":
-            return self.expr if code else ~self.expr
-        if self.kind == "int" and self.null_is == code:
-            return (self.expr == code).fill_null(value=True)
-        return self.expr == code
+        """Rows whose value has this code (a null reads as ``null_is`` when that is set)."""
+        hit = (self.expr if code else ~self.expr) if self.kind == "bool" else self.expr == code
+        if self.null_is is not None and self.kind != "text":
+            hit = hit.fill_null(value=self.null_is == code)
+        return hit
 
 
 def _required(frame: Any, cols: ColumnMap) -> Any:  # noqa: ANN401 - a narwhals schema
@@ -291,7 +290,7 @@ def _problems(frame: Any, plan: _Plan, *, eager: bool) -> list[Problem]:  # noqa
     rows = (rows_frame if eager else rows_frame.collect()).rows(named=True)
     problems: list[Problem] = []
     for i, row in enumerate(rows):
-        where: int | str = row[row_col] if row_col else f"bad row {i + 1} (no ticket id column)"
+        where: int | str = row[row_col] if row_col else f"#{i + 1} (map ticket_id to name rows)"
         problems.extend(
             Problem(where, getattr(cols, k), row[getattr(cols, k)], reason)
             for k, reason in _REASONS.items()
@@ -479,6 +478,18 @@ def scorecard_dict(card: Scorecard) -> dict[str, list[Any]]:
     return data
 
 
+def _pandas_nullable(arrow_type: Any) -> Any:  # noqa: ANN401 - pyarrow and pandas types
+    import pandas as pd  # noqa: PLC0415 - only when the input is pandas
+    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - no stubs; only for pandas input
+
+    mapping = {
+        pa.float64(): pd.Float64Dtype(),
+        pa.int64(): pd.Int64Dtype(),
+        pa.null(): pd.Float64Dtype(),
+    }
+    return mapping.get(arrow_type)
+
+
 def _to_native(frame: Any, card: Scorecard, *, headers: str) -> Any:  # noqa: ANN401 - any dataframe
     data = scorecard_dict(card)
     if headers == "zh":
@@ -486,6 +497,9 @@ def _to_native(frame: Any, card: Scorecard, *, headers: str) -> Any:  # noqa: AN
     source = nw.from_native(frame)
     impl = source.implementation
     if isinstance(source, nw.DataFrame):
+        if impl.is_pandas():  # nullable dtypes: a missing score is <NA>, never NaN
+            table = nw.from_dict(data, backend="pyarrow").to_native()
+            return table.to_pandas(types_mapper=_pandas_nullable)
         return nw.from_dict(data, backend=impl).to_native()
     if impl.is_polars():
         return nw.from_dict(data, backend=impl).lazy().to_native()

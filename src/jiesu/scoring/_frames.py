@@ -292,7 +292,7 @@ def _problems(frame: Any, plan: _Plan, *, eager: bool) -> list[Problem]:  # noqa
     for i, row in enumerate(rows):
         where: int | str = row[row_col] if row_col else f"#{i + 1} (map ticket_id to name rows)"
         problems.extend(
-            Problem(where, getattr(cols, k), row[getattr(cols, k)], reason)
+            Problem(where, getattr(cols, k), _shown(row[getattr(cols, k)]), reason)
             for k, reason in _REASONS.items()
             if row[f"_bad_{k}"]
         )
@@ -331,6 +331,11 @@ def _aggregate(
         ]
     grouped = frame.group_by(*keys).agg(*aggregations)
     return grouped if eager else grouped.collect()
+
+
+def _shown(value: object) -> object:
+    """A missing value as ``None`` (pandas reads a missing string as NaN)."""
+    return None if isinstance(value, float) and value != value else value  # noqa: PLR0124 - NaN test
 
 
 def _tally_native(native: Any, cols: ColumnMap, rules: Rules) -> tuple[Tally, ValidationReport]:  # noqa: ANN401 - any dataframe

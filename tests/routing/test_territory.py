@@ -363,13 +363,19 @@ def test_scalar_errors_and_overrides(territory: Territory) -> None:
     assert (far.status, far.area_id) == (LocateStatus.NEAREST, "S01")
 
 
-def test_far_points_beyond_the_grid() -> None:
+def test_far_points_use_the_exact_search() -> None:
     t = two_streets(max_distance_m=math.inf)
-    res = t.locate_many([100.0, 116.35, 116.2], [39.925, 45.0, 39.925])
-    assert res.status.tolist() == ["nearest", "ambiguous", "nearest"]
-    assert res.area_id.tolist() == ["W", "W", "W"]
-    assert res.other_id.tolist() == [None, "E", None]
-    for i, (x, y) in enumerate([(100.0, 39.925), (116.35, 45.0), (116.2, 39.925)]):
+    # beyond the grid; in the grid but many cells from any boundary; near the boundary
+    xs = [100.0, 116.35, 116.2, 116.279, 116.297]
+    ys = [39.925, 45.0, 39.925, 39.925, 39.925]
+    res = t.locate_many(xs, ys)
+    assert res.status.tolist() == ["nearest", "ambiguous", "nearest", "nearest", "nearest"]
+    assert res.area_id.tolist() == ["W", "W", "W", "W", "W"]
+    assert res.other_id.tolist() == [None, "E", None, None, None]
+    index = t._index("street", 0.0, math.inf)
+    cells = index._coarse_cell(*index.proj.forward(np.array(xs), np.array(ys)))
+    assert index.seg_far[cells].tolist() == [True, True, True, True, False]
+    for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
         p = t.locate(x, y)
         assert (p.status.value, p.area_id, p.other_id) == (
             res.status[i],

@@ -40,6 +40,7 @@ _INTERIOR: Final = 0
 _EDGE: Final = 1
 _EXTERIOR: Final = 2
 _CHUNK_PAIRS: Final = 1_000_000
+_FAR_CELLS: Final = 8
 
 
 class Projection:
@@ -266,17 +267,25 @@ class LevelIndex:
         _, d0 = tree.query_nearest(centres, return_distance=True, all_matches=False)
         half = coarse_m * math.sqrt(2.0) / 2.0
         radius = np.maximum(d0 + half, self.tol)
-        # Cells wholly farther than both limits from every boundary need no segments.
-        limit = max(self.max_d, self.tol)
-        radius = np.where(d0 - half > limit, -1.0, radius)
-        use = np.flatnonzero(radius >= 0)
+        # Cells wholly farther than both limits from every boundary need no segments; cells many cells
+        # away from every boundary would need long lists, so their points use shapely's exact search.
+        gap = d0 - half
+        beyond = gap > max(self.max_d, self.tol)
+        self.seg_far = ~beyond & (gap > max(_FAR_CELLS * coarse_m, self.tol))
+        use = np.flatnonzero(~beyond & ~self.seg_far)
         # Envelope overlap with the box grown by the radius: a superset of the segments within reach.
         r = radius[use]
         grown = shapely.box(
             bx0[use] - r, by0[use] - r, bx0[use] + coarse_m + r, by0[use] + coarse_m + r
         )
         cell_i, seg_i = tree.query(grown)
-        self.seg_start, self.seg_count, self.seg_list = _csr(use[cell_i], seg_i, n)
+        # Keep the segments whose exact distance from the cell's centre is within the radius plus the
+        # half-diagonal (a point of the cell is at most that much closer), dropping the envelope's corners.
+        cx = bx0[use][cell_i] + coarse_m / 2
+        cy = by0[use][cell_i] + coarse_m / 2
+        d = point_segment_distance(cx, cy, self.seg_am[seg_i], self.seg_bm[seg_i])
+        keep = d <= r[cell_i] + half
+        self.seg_start, self.seg_count, self.seg_list = _csr(use[cell_i[keep]], seg_i[keep], n)
 
     def _centres(self, cells: IntArray) -> tuple[FloatArray, FloatArray]:
         return (
@@ -311,8 +320,12 @@ class LevelIndex:
             outside.append(self._edge(gi[eg], cell[eg], x, y, out))
         pts = np.concatenate(outside)
         if len(pts) and self.max_d > 0.0:
+            far_cell = self.seg_far[self._coarse_cell(*self.proj.forward(x[pts], y[pts]))]
+            exact = pts[far_cell]
+            pts = pts[~far_cell]
             near = self._nearest_two(pts, x, y, np.full(len(pts), -1, dtype=np.int64))
             self._settle(pts, near, out, tie_first=tie_first)
+            self._settle(exact, self._far(exact, x, y), out, tie_first=tie_first)
         far = np.flatnonzero(finite & ~in_grid)
         # Points beyond the grid are farther than the margin from every area: refused unless the
         # maximum distance reaches past the margin.
@@ -355,7 +368,7 @@ class LevelIndex:
         out.other[pts[amb]] = near.a2[amb]
 
     def _far(self, pts: IntArray, x: FloatArray, y: FloatArray) -> Near:
-        """Points beyond the grid: an exact shapely nearest search (all equidistant matches)."""
+        """Points far from every boundary: an exact shapely nearest search (all equidistant matches)."""
         px, py = self.proj.forward(x[pts], y[pts])
         geoms = shapely.points(px, py)
         (pi, ai), d = self.tree_m.query_nearest(geoms, return_distance=True, all_matches=True)
@@ -366,12 +379,17 @@ class LevelIndex:
         d1[pi] = d
         return Near(a1, d1, a2, np.where(a2 >= 0, d1, np.inf))
 
+    def _coarse_cell(self, px: FloatArray, py: FloatArray) -> IntArray:
+        """The segment-grid cell of projected points (clipped to the grid)."""
+        ci = np.clip(np.floor((px - self.cx0) / self.cm), 0, self.cnx - 1).astype(np.int64)
+        cj = np.clip(np.floor((py - self.cy0) / self.cm), 0, self.cny - 1).astype(np.int64)
+        out: IntArray = cj * self.cnx + ci
+        return out
+
     def _nearest_two(self, pts: IntArray, x: FloatArray, y: FloatArray, exclude: IntArray) -> Near:
         """Nearest area (not ``exclude``) and the next nearest other area, with distances in metres."""
         px, py = self.proj.forward(x[pts], y[pts])
-        ci = np.clip(np.floor((px - self.cx0) / self.cm), 0, self.cnx - 1).astype(np.int64)
-        cj = np.clip(np.floor((py - self.cy0) / self.cm), 0, self.cny - 1).astype(np.int64)
-        cell = cj * self.cnx + ci
+        cell = self._coarse_cell(px, py)
         count = self.seg_count[cell]
         near = Near(
             np.full(len(pts), -1, dtype=np.int64),

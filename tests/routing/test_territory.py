@@ -572,3 +572,15 @@ def test_files_inside_a_zip_archive_load(tmp_path: Path) -> None:
         zf.write(TERRITORY, "territory.geojson")
     t = Territory.from_geojson(zipfile.Path(archive, "territory.geojson"))
     assert t.version == "2025.1"
+
+
+def test_a_hole_belongs_to_no_area() -> None:
+    ring = shapely.Polygon(
+        [(116.30, 39.90), (116.40, 39.90), (116.40, 39.95), (116.30, 39.95)],
+        holes=[[(116.34, 39.92), (116.36, 39.92), (116.36, 39.93), (116.34, 39.93)]],
+    )
+    t = Territory(areas=[Area("L", "环湖街道", "street", ring)], max_distance_m=1000.0)
+    p = t.locate(116.35, 39.925)
+    q = t.locate_many([116.35], [39.925])[0]
+    assert (p.status, p.area_id) == (q.status, q.area_id) == (LocateStatus.NEAREST, "L")
+    assert p.distance_m == pytest.approx(q.distance_m) == pytest.approx(556.0, abs=1.0)

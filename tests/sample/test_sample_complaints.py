@@ -19,11 +19,13 @@ from jiesu.sample import (
     _coords,
     categories,
     category_weights,
+    community_propensity,
     data_file,
     day_weights,
     default_volume,
     generate_complaints,
 )
+from jiesu.sample._data import community_areas
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -224,3 +226,18 @@ def test_day_weights_beyond_the_notices_use_weekdays() -> None:
     assert weights[:8] == [0.7, 1.15, 1.05, 1.0, 1.0, 0.95, 0.75, 0.7]
     with pytest.raises(ValidationError, match="year"):
         day_weights(1999, 1)
+
+
+def test_complaints_per_resident_vary_with_propensity() -> None:
+    propensity = community_propensity()
+    assert propensity == community_propensity()
+    areas = community_areas()
+    community, lon, lat = _complaints._points(np.random.default_rng(1), 200_000)
+    assert len(lon) == len(lat) == 200_000
+    per_capita = np.bincount(community, minlength=len(areas.codes)) / areas.population
+    values = np.array([propensity[c] for c in areas.codes])
+    ratio = per_capita / values
+    assert ratio.max() / ratio.min() < 1.6  # per-capita rates follow the propensity ...
+    assert per_capita.max() / per_capita.min() > 3  # ... so they differ across the district
+    villages = values[areas.township]
+    assert villages.mean() < values[~areas.township].mean()

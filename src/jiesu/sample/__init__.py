@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from jiesu.sample._complaints import (
     category_weights,
+    community_propensity,
     day_weights,
     default_volume,
     generate_complaints,
@@ -54,6 +55,7 @@ __all__ = [
     "RawTable",
     "categories",
     "category_weights",
+    "community_propensity",
     "data_file",
     "day_weights",
     "default_volume",

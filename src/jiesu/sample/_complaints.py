@@ -4,7 +4,8 @@ The mixes are realistic guesses for a North-China urban district (assumed, not p
 dominates intake; complaints and requests for help outnumber consultations; heating complaints flood in
 from November to March, waterlogging and flood reports in July and August, poplar and willow fluff in
 April and May. Intake peaks mid-morning and mid-afternoon on working days. Locations fall inside the
-district's communities in proportion to their population and are reported in the coordinate system the
+district's communities in proportion to their population times a fixed propensity to call (so complaints per
+10,000 residents vary across the district) and are reported in the coordinate system the
 channel's app uses (GCJ-02 for Amap/Tencent-based apps and mini-programs, BD-09 for Baidu-based web maps,
 WGS-84/CGCS2000 for the hotline's own geocoder). Caller names and phone numbers are made up.
 """
@@ -177,6 +178,8 @@ _PREFIXES: Final = (
     "153", "155", "156", "157", "158", "159", "177", "180", "181", "185", "186", "187",
     "188", "189", "199",
 )  # fmt: skip
+PROPENSITY_SEED: Final = 2025
+"""The seed of :func:`community_propensity`, a fixed trait of the sample district."""
 ANONYMOUS_SHARE: Final = 0.04
 """Share of anonymous callers (no name, no phone; assumed)."""
 _POLICY_LOCATION_SHARE = 0.4
@@ -318,12 +321,34 @@ def _intake_times(
     ]
 
 
+@cache
+def community_propensity() -> dict[str, float]:
+    """How readily each community's residents call (社区诉求倾向), relative to the district (assumed).
+
+    A fixed trait of the sample district (the same every month and seed): log-normal around 1 (sigma 0.4),
+    villages at 0.7 of that, so complaints per 10,000 residents differ from place to place.
+
+    Returns:
+        Community code → propensity.
+
+    Examples:
+        >>> p = community_propensity()
+        >>> len(p), min(p.values()) > 0
+        (87, True)
+    """
+    areas = community_areas()
+    draw = np.random.default_rng(PROPENSITY_SEED).lognormal(0.0, 0.4, len(areas.codes))
+    factor = np.where(areas.township, 0.7 * draw, draw)
+    return dict(zip(areas.codes, factor.tolist(), strict=True))
+
+
 def _points(
     rng: np.random.Generator, n: int
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
-    """Community index and a uniform WGS-84 point inside it, communities weighted by population."""
+    """Community index and a uniform WGS-84 point inside it, by population times propensity."""
     areas = community_areas()
-    community = _choice(rng, areas.population.astype(float).tolist(), n)
+    propensity = np.array(list(community_propensity().values()))
+    community = _choice(rng, (areas.population * propensity).tolist(), n)
     lon = np.empty(n)
     lat = np.empty(n)
     for c in np.unique(community).tolist():

@@ -27,7 +27,7 @@ def _data(**kw: object) -> ReportData:
             "S01", "东街街道", "街道乡镇", 120, 100, 98.0, 60.0, 70.0, 71.6, rank=1, grade="先进"
         ),
         ScoreRow("S02", "西街街道", "街道乡镇", 80, 60, 90.0, 40.0, 50.0, 54.0, rank=2),
-        ScoreRow("S03", "北镇", "街道乡镇", 3, 0),
+        ScoreRow("S03", "北镇", "街道乡镇", 3, 0, status="not rated: no valid callback"),
         ScoreRow("D01", "城管委", "区级部门", 300, 250, 99.0, 70.0, 75.0, 77.8, rank=1),
     )
     args: dict[str, object] = {
@@ -72,6 +72,29 @@ def test_not_rated_rows_are_shown_as_such() -> None:
     html = render_html(_data())
     assert "<tr class='nr'><td>—</td><td class='t'>北镇</td>" in html
     assert "未评价 not rated" in html
+    assert "<td class='t'>未评价 no valid callback</td>" in html
+
+
+def test_long_groups_fold_and_chart_only_rated_units() -> None:
+    rows = tuple(
+        ScoreRow(
+            f"C{i:02d}",
+            f"社区{i:02d}",
+            "社区村",
+            5,
+            5,
+            composite=float(i) if i < 5 else None,
+            rank=i + 1 if i < 5 else None,
+        )
+        for i in range(25)
+    )
+    html = render_html(_data(scorecard=rows))
+    assert "<details><summary>25 个单位 units, 5 个参评 rated" in html
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    assert chart.count("<rect") == 5
+    assert "not rated" not in chart
+    unrated = tuple(ScoreRow(f"C{i:02d}", f"社区{i:02d}", "社区村", 1, 0) for i in range(21))
+    assert '<svg class="chart bar"' not in render_html(_data(scorecard=unrated, sla_counts={}))
 
 
 def test_deltas_against_average() -> None:

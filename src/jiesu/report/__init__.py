@@ -1,10 +1,30 @@
-"""The monthly report (月度报告): one self-contained HTML file with the ranked scorecard and charts.
+"""The monthly report (月度报告) and the main job on the sample district.
 
 The report shows plain data (:class:`ReportData`), so it works with scores from any source. The charts are
-inline SVG: the file opens offline and runs no scripts.
+inline SVG: the file opens offline and runs no scripts. :func:`run_sample_month` runs the whole pipeline on
+the bundled sample district (route, lifecycle, deadlines, scoring) and :func:`report_data` turns its result
+into a report.
 """
 
 from jiesu.report._data import MapArea, ReportData, ScoreRow
 from jiesu.report._html import render_html, write_report
+from jiesu.report._monthly import (
+    GROUP_LABELS,
+    STATUS_LABELS,
+    MonthlyRun,
+    report_data,
+    run_sample_month,
+)
 
-__all__ = ["MapArea", "ReportData", "ScoreRow", "render_html", "write_report"]
+__all__ = [
+    "GROUP_LABELS",
+    "STATUS_LABELS",
+    "MapArea",
+    "MonthlyRun",
+    "ReportData",
+    "ScoreRow",
+    "render_html",
+    "report_data",
+    "run_sample_month",
+    "write_report",
+]

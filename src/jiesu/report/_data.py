@@ -38,6 +38,7 @@ class ScoreRow:
         composite: Composite score (综合成绩).
         rank: Rank within the group (组内排名), or ``None`` when not rated.
         grade: Grade band (等级), if the rules define bands.
+        status: ``"rated"``, or why the unit is not rated (e.g. too few valid callbacks).
     """
 
     code: str
@@ -51,6 +52,7 @@ class ScoreRow:
     composite: float | None = attrs.field(default=None, validator=_rate_check)
     rank: int | None = None
     grade: str | None = None
+    status: str = "rated"
 
 
 @attrs.frozen

@@ -27,6 +27,7 @@ text-align:right}th{background:#f0f3f8}td.t,th.t{text-align:left}tr.nr td{color:
 .grid{display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start}
 .chart text{font-size:11px;fill:#1d2733}.chart .muted{fill:#6b7685}.chart .ref{stroke:#d62728;
 stroke-dasharray:4 3}.chart .axis{stroke:#999}.chart .area{stroke:#fff;stroke-width:1}
+summary{cursor:pointer;color:#0b3d91;margin:4px 0}
 .up{color:#1a7f37}.down{color:#c62828}footer{padding:8px 32px 24px;color:#6b7685;font-size:12px}
 """
 
@@ -50,6 +51,14 @@ def _delta(value: float | None, average: float | None) -> str:
     return f' <span class="{css}">({diff:+.2f})</span>'
 
 
+_LONG_GROUP = 20
+"""Groups with more units than this are folded, and their chart shows only rated units."""
+
+
+def _why(status: str) -> str:
+    return "未评价 " + status.removeprefix("not rated").lstrip(": ") if status != "rated" else ""
+
+
 def _sort_key(row: ScoreRow) -> tuple[int, int, str]:
     return (row.rank is None, row.rank or 0, row.code)
 
@@ -59,7 +68,15 @@ def _scorecard(data: ReportData) -> str:
     rows = sorted(data.scorecard, key=lambda r: (r.group, *_sort_key(r)))
     for group, members in groupby(rows, key=lambda r: r.group):
         group_rows = list(members)
-        out.append(f"<h3>{escape(group)}</h3><div class='grid'><table><tr>")
+        rated = [r for r in group_rows if r.composite is not None]
+        long = len(group_rows) > _LONG_GROUP
+        out.append(f"<h3>{escape(group)}</h3>")
+        if long:
+            out.append(
+                f"<details><summary>{len(group_rows)} 个单位 units, {len(rated)} 个参评 rated "
+                "(展开 expand)</summary>"
+            )
+        out.append("<div class='grid'><table><tr>")
         out.append("<th>排名</th><th class='t'>单位</th><th>工单</th><th>有效回访</th>")
         out.extend(f"<th>{label}</th>" for _, label in _RATES)
         out.append("<th class='t'>等级</th></tr>")
@@ -72,18 +89,22 @@ def _scorecard(data: ReportData) -> str:
             for key, _ in _RATES:
                 value = getattr(row, key)
                 out.append(f"<td>{_num(value)}{_delta(value, data.averages.get(key))}</td>")
-            out.append(f"<td class='t'>{escape(row.grade or '')}</td></tr>")
+            grade = row.grade or ("" if row.composite is not None else _why(row.status))
+            out.append(f"<td class='t'>{escape(grade)}</td></tr>")
         out.append("</table>")
-        out.append(
-            bar_chart(
-                [r.name for r in group_rows],
-                [r.composite for r in group_rows],
-                reference=data.averages.get("composite"),
-                reference_label="区平均 average",
-                max_value=100.0,
+        if rated or not long:
+            out.append(
+                bar_chart(
+                    [r.name for r in (rated if long else group_rows)],
+                    [r.composite for r in (rated if long else group_rows)],
+                    reference=data.averages.get("composite"),
+                    reference_label="区平均 average",
+                    max_value=100.0,
+                )
             )
-        )
         out.append("</div>")
+        if long:
+            out.append("</details>")
     out.append("</section>")
     return "".join(out)
 

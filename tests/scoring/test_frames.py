@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -297,3 +298,17 @@ def test_score_many_matches_score_frame_ranks() -> None:
     out = score_frame(pl.DataFrame(d), rules=RULES)
     ranks = {(s.unit, s.period): s.rank for s in card.rows()}
     assert {(r["unit"], r["period"]): r["rank"] for r in to_rows(out)} == ranks
+
+
+def test_date_periods_round_trip() -> None:
+    d = {
+        "unit": ["S01", "S01", "S02"],
+        "period": [dt.date(2025, 3, 1), dt.date(2025, 3, 1), dt.date(2025, 4, 1)],
+        "callback": [1, 1, 0],
+        "contacted": [True, True, False],
+        "solved": [True, False, False],
+        "satisfaction": [2, 2, 0],
+    }
+    out = score_frame(pl.DataFrame(d), rules=RULES)
+    assert out["period"].dtype == pl.Date
+    assert out.filter(pl.col("unit") == "S01")["resolution"].to_list() == [50.0]

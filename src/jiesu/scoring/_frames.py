@@ -7,6 +7,8 @@ array path, so every backend gives identical rates, composites and ranks.
 
 from __future__ import annotations
 
+import functools
+import operator
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 import attrs
@@ -174,11 +176,15 @@ class _Coded:
         self.null_is = null_is
 
     def eq(self, code: int) -> nw.Expr:
-        """Rows whose value has this code (a null reads as ``null_is`` when that is set)."""
-        hit = (self.expr if code else ~self.expr) if self.kind == "bool" else self.expr == code
-        if self.null_is is not None and self.kind != "text":
-            hit = hit.fill_null(value=self.null_is == code)
-        return hit
+        """Rows whose value has this code (null when the value is null: sums skip it)."""
+        return (self.expr if code else ~self.expr) if self.kind == "bool" else self.expr == code
+
+    def is_not(self, code: int) -> nw.Expr:
+        """Rows whose value does not have this code; a null reads as ``null_is``."""
+        hit = ~self.eq(code)
+        if self.kind == "text":
+            return hit
+        return hit.fill_null(value=self.null_is != code)
 
 
 def _required(frame: Any, cols: ColumnMap) -> Any:  # noqa: ANN401 - a narwhals schema
@@ -236,7 +242,7 @@ class _Plan:
             self.setup |= c.setup
         self.counted: nw.Expr | None = None
         for how, c in flags:
-            part = c.eq(1) if how == "keep" else ~c.eq(1)
+            part = c.eq(1) if how == "keep" else c.is_not(1)
             self.counted = part if self.counted is None else self.counted & part
         answered = self.cb.eq(1)
         self.bad = {
@@ -247,12 +253,12 @@ class _Plan:
             "unit": nw.col(cols.unit).is_null(),
             "period": nw.col(cols.period).is_null(),
         }
-        any_bad = nw.any_horizontal(*self.bad.values(), ignore_nulls=True)
+        any_bad = functools.reduce(operator.or_, self.bad.values()).fill_null(value=False)
         self.any_bad = any_bad if self.counted is None else self.counted & any_bad
 
     def indicators(self) -> dict[str, nw.Expr | None]:
         """Per :data:`COUNTS` entry, the rows it counts (``None`` = every row)."""
-        keep = None if self.excl is None else ~self.excl.eq(1)
+        keep = None if self.excl is None else self.excl.is_not(1)
         answered = self.cb.eq(1)
 
         def only(expr: nw.Expr | None) -> nw.Expr | None:
@@ -309,7 +315,7 @@ def _aggregate(
     eager: bool,
 ) -> Any:  # noqa: ANN401 - a narwhals eager frame
     """One group-by: the :data:`COUNTS` per key, plus ``_rows`` and ``_bad`` (bad rows) per key."""
-    indicators: dict[str, nw.Expr | None] = {"_rows": None, "_bad": plan.any_bad}
+    indicators: dict[str, nw.Expr | None] = {"_bad": plan.any_bad}
     for name, expr in plan.indicators().items():
         counted = plan.counted  # rows that do not count stay in "_rows" only
         both = expr if counted is None else counted if expr is None else expr & counted
@@ -321,15 +327,15 @@ def _aggregate(
             **{f"_i_{k}": e.cast(nw.Int64) for k, e in indicators.items() if e is not None}
         )
         aggregations = [
-            nw.len().alias(k) if e is None else nw.col(f"_i_{k}").sum().alias(k)
-            for k, e in indicators.items()
+            nw.col(f"_i_{k}").sum().alias(k) for k, e in indicators.items() if e is not None
         ]
     else:
         aggregations = [
-            nw.len().alias(k) if e is None else e.cast(nw.Int64).sum().alias(k)
+            e.cast(nw.Int64).sum().cast(nw.Int64).alias(k)  # duckdb sums to HUGEINT otherwise
             for k, e in indicators.items()
+            if e is not None
         ]
-    grouped = frame.group_by(*keys).agg(*aggregations)
+    grouped = frame.group_by(*keys).agg(nw.len().alias("_rows"), *aggregations)
     return grouped if eager else grouped.collect()
 
 
@@ -359,8 +365,9 @@ def _tally_native(native: Any, cols: ColumnMap, rules: Rules) -> tuple[Tally, Va
     cats = _labels(counted[cols.category].to_numpy()).astype(str) if cols.category else None
     matrix = np.zeros((len(units), N_COUNTS), dtype=np.int64)
     for i, name in enumerate(COUNTS):
-        if name in counted.columns:
-            matrix[:, i] = counted[name].to_numpy()
+        column = "_rows" if name == "tickets" and name not in counted.columns else name
+        if column in counted.columns:
+            matrix[:, i] = counted[column].to_numpy()
     tally = Tally.from_keys(units, periods, cats, matrix)
     return tally, ValidationReport(problems, total=total)
 
@@ -485,30 +492,43 @@ def scorecard_dict(card: Scorecard) -> dict[str, list[Any]]:
 
 def _pandas_nullable(arrow_type: Any) -> Any:  # noqa: ANN401 - pyarrow and pandas types
     import pandas as pd  # noqa: PLC0415 - only when the input is pandas
-    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - no stubs; only for pandas input
+    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - no stubs
 
-    mapping = {
-        pa.float64(): pd.Float64Dtype(),
-        pa.int64(): pd.Int64Dtype(),
-        pa.null(): pd.Float64Dtype(),
-    }
-    return mapping.get(arrow_type)
+    return {pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype()}.get(arrow_type)
+
+
+def _arrow_table(card: Scorecard, *, headers: str) -> Any:  # noqa: ANN401 - a pyarrow table
+    """The scorecard as an Arrow table built column by column (nulls where there is no value)."""
+    import pyarrow as pa  # noqa: PLC0415 - needed only to hand a table back
+
+    columns: dict[str, Any] = {}
+    for name, column in card.to_arrays().items():
+        if name == "category" and not (column != "").any():
+            continue
+        if isinstance(column, np.ma.MaskedArray):
+            columns[name] = pa.array(np.ma.getdata(column), mask=np.ma.getmaskarray(column))
+        elif name in {"group", "grade"}:
+            columns[name] = pa.array(column, mask=column == "")
+        elif column.dtype.kind == "M":  # Arrow has no month unit: labels become dates
+            columns[name] = pa.array(column.astype("datetime64[D]"))
+        else:
+            columns[name] = pa.array(column)
+    if headers == "zh":
+        columns = {ZH_HEADERS[k]: v for k, v in columns.items()}
+    return pa.table(columns)
 
 
 def _to_native(frame: Any, card: Scorecard, *, headers: str) -> Any:  # noqa: ANN401 - any dataframe
-    data = scorecard_dict(card)
-    if headers == "zh":
-        data = {ZH_HEADERS[k]: v for k, v in data.items()}
+    table = _arrow_table(card, headers=headers)
     source = nw.from_native(frame)
     impl = source.implementation
     if isinstance(source, nw.DataFrame):
         if impl.is_pandas():  # nullable dtypes: a missing score is <NA>, never NaN
-            table = nw.from_dict(data, backend="pyarrow").to_native()
             return table.to_pandas(types_mapper=_pandas_nullable)
-        return nw.from_dict(data, backend=impl).to_native()
+        return nw.from_arrow(table, backend=impl).to_native()
     if impl.is_polars():
-        return nw.from_dict(data, backend=impl).lazy().to_native()
+        return nw.from_arrow(table, backend=impl).lazy().to_native()
     if impl.is_duckdb():
-        return nw.from_dict(data, backend="pyarrow").lazy(backend=impl).to_native()
+        return nw.from_native(table).lazy(backend=impl).to_native()
     session = frame.sparkSession
-    return nw.from_dict(data, backend="pyarrow").lazy(backend=impl, session=session).to_native()
+    return nw.from_native(table).lazy(backend=impl, session=session).to_native()

@@ -584,3 +584,10 @@ def test_a_hole_belongs_to_no_area() -> None:
     q = t.locate_many([116.35], [39.925])[0]
     assert (p.status, p.area_id) == (q.status, q.area_id) == (LocateStatus.NEAREST, "L")
     assert p.distance_m == pytest.approx(q.distance_m) == pytest.approx(556.0, abs=1.0)
+
+
+def test_lone_point_in_a_cell_beyond_the_limit() -> None:
+    t = two_streets(max_distance_m=500.0)
+    res = t.locate_many([116.294921875], [39.896484375])
+    assert res.status.tolist() == ["refused"]
+    assert t.locate(116.294921875, 39.896484375).status is LocateStatus.REFUSED

@@ -455,8 +455,10 @@ class Near:
 
 def _first_two(row: IntArray, value: IntArray, n: int) -> tuple[IntArray, IntArray]:
     """The first and second ``value`` of each row (``row`` sorted); -1 where missing."""
-    first = np.r_[True, row[1:] != row[:-1]] if len(row) else np.zeros(0, dtype=bool)
-    second = ~first & np.r_[False, first[:-1]] if len(row) else np.zeros(0, dtype=bool)
+    first = np.ones(len(row), dtype=bool)
+    first[1:] = row[1:] != row[:-1]
+    second = np.zeros(len(row), dtype=bool)
+    second[1:] = ~first[1:] & first[:-1]
     a1 = np.full(n, -1, dtype=np.int64)
     a2 = np.full(n, -1, dtype=np.int64)
     a1[row[first]] = value[first]
@@ -470,7 +472,8 @@ def _block_argmin(
     """Per contiguous block of pairs: the least distance and the area of its first occurrence."""
     best = np.minimum.reduceat(d, starts)
     at = np.flatnonzero(d == best[row])
-    first = np.r_[True, row[at][1:] != row[at][:-1]]
+    first = np.ones(len(at), dtype=bool)  # empty when no point had a segment
+    first[1:] = row[at][1:] != row[at][:-1]
     area = np.full(len(starts), -1, dtype=np.int64)
     area[row[at][first]] = sarea[at][first]
     area[~np.isfinite(best)] = -1

@@ -18,13 +18,15 @@ from jiesu.errors import (
     ValidationError,
 )
 from jiesu.model import DEFAULT_TZ, Complaint, DispatchMode, Location, aware
-from jiesu.routing._catalogue import Catalogue, Rule, RuleKind, Units
+from jiesu.routing._catalogue import Catalogue, Rule, RuleKind, Units, load_units
 from jiesu.routing._territory import LocateStatus, Placement, Territory
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     import pendulum
+
+    from jiesu.routing._coords import PathLike
 
 __all__ = ["Decision", "Rejected", "RoutedRow", "Router", "RoutingBatch"]
 
@@ -266,6 +268,60 @@ class Router:
                 "must be 'backstop' or 'refuse'", field="on_ambiguous", value=on_ambiguous
             )
         self.__attrs_init__(cats, terrs, units, on_ambiguous)
+
+    @classmethod
+    def from_files(
+        cls,
+        *,
+        catalogue: PathLike,
+        areas: PathLike,
+        units: PathLike,
+        swap_zones: PathLike | None = None,
+        border_tolerance_m: float = 0.0,
+        max_distance_m: float = 500.0,
+        on_ambiguous: OnAmbiguous = "backstop",
+    ) -> Router:
+        """Build a router from the three data files (and optional swap zones) in the agreed formats.
+
+        Args:
+            catalogue: The catalogue TOML (validated against ``units``).
+            areas: The territory GeoJSON.
+            units: The units TOML.
+            swap_zones: The swap-zone GeoJSON, if any.
+            border_tolerance_m: The territory's border tolerance in metres.
+            max_distance_m: The territory's maximum distance in metres for the nearest area.
+            on_ambiguous: ``"backstop"`` or ``"refuse"``.
+
+        Returns:
+            The router.
+
+        Raises:
+            DataFormatError: A file cannot be read or parsed.
+            ValidationReport: A file holds bad records (every problem listed).
+
+        Examples:
+            >>> from jiesu.sample import data_file
+            >>> router = Router.from_files(
+            ...     catalogue=data_file("catalogue.toml"),
+            ...     areas=data_file("areas.geojson"),
+            ...     units=data_file("units.toml"),
+            ...     swap_zones=data_file("swaps.geojson"),
+            ... )
+            >>> router.catalogues[0].version, router.territories[0].levels
+            ('2025.1', ('district', 'street', 'community'))
+        """
+        registry = load_units(units)
+        return cls(
+            Catalogue.from_toml(catalogue, units=registry),
+            Territory.from_geojson(
+                areas,
+                swap_zones=swap_zones,
+                border_tolerance_m=border_tolerance_m,
+                max_distance_m=max_distance_m,
+            ),
+            registry,
+            on_ambiguous=on_ambiguous,
+        )
 
     def catalogue_at(self, on: dt.date) -> Catalogue:
         """The catalogue version in force on ``on``.

@@ -91,7 +91,7 @@ class Rule:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
     def describe(self) -> str:
-        """A short label such as ``rule[3] 01.01.01 functional → D-ZJW``."""
+        """A short label (规则摘要) such as ``rule[3] 01.01.01 functional → D-ZJW``."""
         target = {
             RuleKind.FUNCTIONAL: self.unit,
             RuleKind.TERRITORIAL: self.level,
@@ -259,6 +259,12 @@ def load_units(path: PathLike) -> Units:
     Raises:
         DataFormatError: The file cannot be read or is not TOML.
         ValidationReport: One or more units are bad (each named by file, key and value).
+
+    Examples:
+        >>> from jiesu.sample import data_file
+        >>> units = load_units(data_file("units.toml"))
+        >>> len(units), units.district().code
+        (145, 'SLQ')
     """
     path = as_path(path)
     units, problems = _read_units(path)
@@ -367,6 +373,12 @@ class Catalogue:
         Raises:
             DataFormatError: A file cannot be read or is not TOML.
             ValidationReport: Every problem found, each naming file, key and value.
+
+        Examples:
+            >>> from jiesu.sample import data_file
+            >>> cat = Catalogue.from_toml(data_file("catalogue.toml"), units=data_file("units.toml"))
+            >>> cat.version, len(cat.categories), len(cat.rules)
+            ('2025.1', 198, 134)
         """
         path = as_path(path)
         doc = _read_toml(path)
@@ -427,15 +439,15 @@ class Catalogue:
         )
 
     def in_force(self, on: dt.date) -> bool:
-        """Whether this version holds on date ``on``."""
+        """Whether this version holds (生效) on date ``on``."""
         return self.effective_from <= on
 
     def category(self, code: str) -> Category | None:
-        """The category with ``code``, or ``None``."""
+        """The category (分类) with ``code``, or ``None``."""
         return self._cats.get(code)
 
     def lineage(self, code: str) -> tuple[str, ...]:
-        """The category and its ancestors, most specific first (unknown codes give just themselves)."""
+        """The category and its ancestors (上级分类), most specific first (unknown codes give just themselves)."""
         out = [code]
         node = self._cats.get(code)
         while node is not None and node.parent is not None and node.parent not in out:
@@ -444,11 +456,11 @@ class Catalogue:
         return tuple(out)
 
     def rules_for(self, code: str) -> tuple[Rule, ...]:
-        """Every rule written for exactly this category, in file order."""
+        """Every rule (规则) written for exactly this category, in file order."""
         return self._by_cat.get(code, ())
 
     def rule_for(self, code: str, on: dt.date) -> Rule | None:
-        """The rule in force on ``on`` for ``code`` or its nearest ancestor, or ``None`` (backstop)."""
+        """The rule in force (在用规则) on ``on`` for ``code`` or its nearest ancestor, or ``None``."""
         for cat in self.lineage(code):
             for rule in self.rules_for(cat):
                 if rule.in_force(on):

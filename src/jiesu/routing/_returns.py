@@ -137,7 +137,7 @@ class ReturnPolicy:
 
     @classmethod
     def presets(cls) -> tuple[str, ...]:
-        """The names of the bundled presets."""
+        """The names of the bundled presets (预置规则)."""
         return tuple(_preset_tables())
 
     @classmethod
@@ -158,7 +158,7 @@ class ReturnPolicy:
 
     @classmethod
     def from_toml(cls, path: str | Path, *, name: str) -> ReturnPolicy:
-        """Load the policy table ``[name]`` from a TOML file in the preset format.
+        """Load the policy table ``[name]`` from a TOML file in the preset format (读取退单规则).
 
         Raises:
             DataFormatError: The file cannot be read, is not TOML, lacks the table, or a key is bad.
@@ -192,7 +192,7 @@ class ReturnPolicy:
     def deadline(
         self, ticket: Ticket, *, calendar: WorkCalendar | None = None
     ) -> pendulum.DateTime | None:
-        """The end of the ticket's return window (exclusive), or ``None`` when no window runs.
+        """The end of the ticket's return window (退单时限, exclusive), or ``None`` when no window runs.
 
         Args:
             ticket: The ticket.
@@ -306,7 +306,7 @@ class ReturnPolicy:
     def apply(
         self, ticket: Ticket, request: ReturnRequest, *, calendar: WorkCalendar | None = None
     ) -> Ticket:
-        """Check ``request`` with this policy and apply it to ``ticket`` (the policy as a lifecycle guard).
+        """Check ``request`` and apply it to ``ticket`` (退单校验后流转): the policy as a lifecycle guard.
 
         Returns:
             The new ticket.

@@ -124,7 +124,7 @@ class Decision:
 
 @attrs.frozen
 class RoutedRow:
-    """One row of :meth:`Router.route_many`: the decision, or the reason it was refused.
+    """One row of :meth:`Router.route_many` (批量派单行): the decision, or the reason it was refused.
 
     Attributes:
         row: The row's position in the input.
@@ -140,7 +140,7 @@ class RoutedRow:
 
     @property
     def refusal(self) -> str | None:
-        """The refusal message, or ``None`` when routed."""
+        """The refusal message (拒绝原因), or ``None`` when routed."""
         return None if self.error is None else str(self.error)
 
 
@@ -164,12 +164,12 @@ class RoutingBatch:
 
     @property
     def decisions(self) -> tuple[Decision, ...]:
-        """The decisions of the routed rows."""
+        """The decisions (派单决定) of the routed rows."""
         return tuple(r.decision for r in self.rows if r.decision is not None)
 
     @property
     def refused(self) -> tuple[RoutedRow, ...]:
-        """The refused rows."""
+        """The refused rows (拒绝派单行)."""
         return tuple(r for r in self.rows if r.error is not None)
 
     @property
@@ -178,7 +178,7 @@ class RoutingBatch:
         return sum(d.backstop for d in self.decisions)
 
     def counts(self) -> dict[str, int]:
-        """Rows routed directly, via the district, and refused."""
+        """Rows routed directly, via the district, to the backstop, and refused (各类计数)."""
         return {
             "direct": sum(d.mode is DispatchMode.DIRECT for d in self.decisions),
             "via_district": sum(d.mode is DispatchMode.VIA_DISTRICT for d in self.decisions),
@@ -187,7 +187,7 @@ class RoutingBatch:
         }
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One plain dict per row (no personal data): ids, lead, co-handlers, mode, rule, refusal."""
+        """One plain dict per row (导出记录, no personal data): ids, lead, co-handlers, mode, rule, refusal."""
         out = []
         for r in self.rows:
             d = r.decision
@@ -281,7 +281,7 @@ class Router:
         max_distance_m: float = 500.0,
         on_ambiguous: OnAmbiguous = "backstop",
     ) -> Router:
-        """Build a router from the three data files (and optional swap zones) in the agreed formats.
+        """Build a router from its data files (从文件构建派单器): catalogue, areas, units, swap zones.
 
         Args:
             catalogue: The catalogue TOML (validated against ``units``).
@@ -324,7 +324,7 @@ class Router:
         )
 
     def catalogue_at(self, on: dt.date) -> Catalogue:
-        """The catalogue version in force on ``on``.
+        """The catalogue version in force (在用目录版本) on ``on``.
 
         Raises:
             NoResponsibleUnitError: No version is in force then.
@@ -337,7 +337,7 @@ class Router:
         return max(live, key=lambda c: c.effective_from)
 
     def territory_at(self, on: dt.date) -> Territory | None:
-        """The territory version in force on ``on`` (``None`` when none is)."""
+        """The territory version in force (在用边界版本) on ``on`` (``None`` when none is)."""
         live = [t for t in self.territories if t.in_force(on)]
         return max(live, key=lambda t: t.valid_from or dt.date.min) if live else None
 
@@ -363,6 +363,25 @@ class Router:
             NoResponsibleUnitError: No catalogue in force, an unknown unit, or a location too far from
                 every area.
             AmbiguousRouteError: An ambiguous border with ``on_ambiguous="refuse"``.
+
+        Examples:
+            >>> import pendulum
+            >>> from jiesu.model import Complaint, Location
+            >>> from jiesu.sample import data_file
+            >>> router = Router.from_files(
+            ...     catalogue=data_file("catalogue.toml"),
+            ...     areas=data_file("areas.geojson"),
+            ...     units=data_file("units.toml"),
+            ... )
+            >>> c = Complaint(
+            ...     "C1", pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai"), "app", "complaint",
+            ...     "normal", "03.01.01", location=Location(115.5327, 38.8505, "WGS84"),
+            ... )
+            >>> d = router.route(c)
+            >>> d.lead, d.mode.label, d.rule.describe()
+            ('S05', '直派', 'rule[21] 03.01.01 territorial → street')
+            >>> print(d.explain("en").splitlines()[2])
+            Versions: catalogue 2025.1; boundaries 2025.1.
         """
         if not isinstance(complaint, Complaint):
             raise ValidationError(

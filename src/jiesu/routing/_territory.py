@@ -170,7 +170,7 @@ class Placement:
 
     @property
     def candidates(self) -> tuple[str, ...]:
-        """The areas named: one, or two when ambiguous, none when refused."""
+        """The areas named (候选区域): one, or two when ambiguous, none when refused."""
         return tuple(a for a in (self.area_id, self.other_id) if a is not None)
 
 
@@ -206,12 +206,12 @@ class Placements:
 
     @property
     def status(self) -> NDArray[np.str_]:
-        """The status code of every point (``"inside"``, ``"ambiguous"``, ``"nearest"``, ``"refused"``)."""
+        """The status (定位结果) of every point: ``"inside"``, ``"ambiguous"``, ``"nearest"``, ``"refused"``."""
         out: NDArray[np.str_] = _STATUS_CODES[self.status_code]
         return out
 
     def counts(self) -> dict[str, int]:
-        """How many points got each status (every status listed, zeros included)."""
+        """How many points got each status (各结果计数), zeros included."""
         found = np.bincount(self.status_code, minlength=len(LocateStatus))
         return {s.value: int(c) for s, c in zip(LocateStatus, found, strict=True)}
 
@@ -426,6 +426,12 @@ class Territory:
             DataFormatError: The file cannot be read, is not JSON or not a FeatureCollection, or its CRS
                 declaration conflicts with ``crs``.
             ValidationReport: One or more features are bad (each named by file, feature and key).
+
+        Examples:
+            >>> from jiesu.sample import data_file
+            >>> t = Territory.from_geojson(data_file("areas.geojson"), swap_zones=data_file("swaps.geojson"))
+            >>> t.version, t.crs.value, t.levels, len(t.areas)
+            ('2025.1', 'WGS84', ('district', 'street', 'community'), 102)
         """
         path = as_path(path)
         doc = _read_collection(path)
@@ -486,7 +492,7 @@ class Territory:
 
     @property
     def levels(self) -> tuple[str, ...]:
-        """The levels present, coarse to fine (known levels first, then others in file order)."""
+        """The levels present (区划层级), coarse to fine (known levels first, then others in file order)."""
         return self._levels
 
     def __attrs_post_init__(self) -> None:
@@ -497,11 +503,11 @@ class Territory:
         object.__setattr__(self, "_levels", levels)
 
     def in_force(self, on: dt.date) -> bool:
-        """Whether this version holds on date ``on`` (its ``valid_from`` is not later)."""
+        """Whether this version holds (生效) on date ``on`` (its ``valid_from`` is not later)."""
         return self.valid_from is None or self.valid_from <= on
 
     def area(self, area_id: str, *, level: str | None = None) -> Area:
-        """Look up an area by id (and level, when ids repeat across levels).
+        """Look up an area (区域) by id (and level, when ids repeat across levels).
 
         Raises:
             ValidationError: No such area.
@@ -950,6 +956,11 @@ def load_swap_zones(path: PathLike, *, target: CRS | str | None = None) -> tuple
     Raises:
         DataFormatError: The file cannot be read or is not a FeatureCollection.
         ValidationReport: One or more zone features are bad.
+
+    Examples:
+        >>> from jiesu.sample import data_file
+        >>> [(z.id, z.unit, z.level) for z in load_swap_zones(data_file("swaps.geojson"))][:2]
+        [('SWAP-01', 'S05', 'street'), ('SWAP-02', 'S10', 'street')]
     """
     path = as_path(path)
     doc = _read_collection(path)

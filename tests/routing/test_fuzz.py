@@ -37,7 +37,9 @@ toml_docs = st.dictionaries(
         st.dictionaries(
             st.sampled_from(["code", "name", "parent", "kind", "unit", "level", "category",
                              "co_handlers", "effective_from", "owner_attribute", "population"]),
-            st.none() | st.integers(-3, 3) | st.text(max_size=4) | st.sampled_from(["functional", "street"]),
+            st.none()
+            | st.integers(-3, 3)
+            | st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=4) | st.sampled_from(["functional", "street"]),
             max_size=5,
         ).map(lambda d: {k: v for k, v in d.items() if v is not None}),
         max_size=3,

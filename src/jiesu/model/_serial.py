@@ -48,7 +48,9 @@ SCHEMA_VERSION: Final = 1
 T = TypeVar("T")
 
 _log = logging.getLogger("jiesu.model")
-_log.addHandler(logging.NullHandler())  # a library logs only where the application configured logging
+_log.addHandler(
+    logging.NullHandler()
+)  # a library logs only where the application configured logging
 
 MODELS: Final[dict[str, type[Any]]] = {
     cls.__name__: cls
@@ -181,8 +183,10 @@ def _structure_caller(value: object, _: type) -> Caller:
     return Caller(value["name"], value["phone"])
 
 
-def _require(value: dict[str, Any], names: tuple[str, ...]) -> None:
-    if len(value) == len(names) and all(name in value for name in names):
+def _require(
+    value: dict[str, Any], names: tuple[str, ...], exact: frozenset[str] = frozenset()
+) -> None:
+    if value.keys() == (exact or set(names)):
         return
     for name in names:
         if name not in value:
@@ -193,12 +197,14 @@ def _require(value: dict[str, Any], names: tuple[str, ...]) -> None:
 
 def _strict_attrs_factory(cls: type[Any]) -> Callable[[Any, type], Any]:
     names = tuple(f.name for f in attrs.fields(cls) if f.init)
-    inner = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+    exact = frozenset(names)
+    # _require checks the keys exactly, so the generated function need not look for extra keys again
+    inner = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=False)
 
     def structure(value: object, target: type) -> Any:  # noqa: ANN401 - any model
         if not isinstance(value, dict):
             raise _DocError("", "must be an object", value)
-        _require(value, names)
+        _require(value, names, exact)
         return inner(value, target)
 
     return structure

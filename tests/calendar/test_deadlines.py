@@ -505,7 +505,8 @@ def test_clocks_from_a_tickets_events() -> None:
     assert clocks["reply"].status is ClockStatus.PENDING
     lv = DeadlinePolicy.preset("lvliang").clocks(t, CAL, now=at(2025, 3, 5, 9))
     assert lv["dispatch"].status is ClockStatus.MET_ON_TIME
-    assert lv["return_window"].status is ClockStatus.OVERDUE  # the window has closed
+    assert lv["return_window"].status is ClockStatus.CLOSED  # no return: the unit keeps the ticket
+    assert ClockStatus.CLOSED.label == "窗口已关闭"
     assert "first_contact" not in lv  # no limit for a normal complaint
 
 

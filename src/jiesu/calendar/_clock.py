@@ -40,16 +40,21 @@ _NAT = np.iinfo(np.int64).min
 
 
 class ClockStatus(LabelledEnum):
-    """The status of a clock (时限状态)."""
+    """The status of a clock (时限状态).
+
+    ``CLOSED`` is used only for windows (the return window, 退单时限) that passed without the event: the
+    unit simply keeps the ticket, which is not a missed deadline.
+    """
 
     PENDING = "pending", "未到期"
     DUE_SOON = "due_soon", "即将到期"
     OVERDUE = "overdue", "已超期"
     MET_ON_TIME = "met_on_time", "按时完成"
     MET_LATE = "met_late", "超期完成"
+    CLOSED = "closed", "窗口已关闭"
 
 
-_CODES = [s.value for s in ClockStatus]
+_CODES = [s.value for s in ClockStatus][:5]  # CLOSED is only given to windows, by the policy
 
 
 def convert(duration: Duration, unit: TimeUnit, calendar: WorkCalendar) -> float:

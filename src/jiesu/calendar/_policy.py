@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from jiesu.calendar._clock import Clock, clock
+from jiesu.calendar._clock import Clock, ClockStatus, clock
 from jiesu.errors import DataFormatError, RuleError, ValidationError
 from jiesu.model import Duration, Kind, Reopen, Ticket, Urgency
 
@@ -47,6 +47,7 @@ _STARTS: Final = {
     "rehandle": ("reopen",),
 }
 _HANDLING: Final = ("reply", "rehandle")  # clocks that extensions lengthen and pauses (挂账) stop
+_WINDOWS: Final = ("return_window",)  # windows close (CLOSED) instead of going overdue
 
 
 def _to_duration(value: object) -> Duration:
@@ -231,7 +232,8 @@ class DeadlinePolicy:
         the ticket's approved extensions and stopped by its tracked pauses (挂账), measured in the limit's
         unit; pauses are read from the whole history, so switching policy keeps the pause accumulated so far.
         With ``restart_on_redispatch`` the clocks starting at dispatch run from the latest effective
-        dispatch (改派); otherwise from the first.
+        dispatch (改派); otherwise from the first. A return window that passed without a return request is
+        ``CLOSED`` (the unit keeps the ticket), not overdue.
 
         Args:
             ticket: The ticket.
@@ -265,7 +267,7 @@ class DeadlinePolicy:
             if start is None:
                 continue
             handling = milestone in _HANDLING
-            result[milestone] = clock(
+            result[milestone] = found = clock(
                 calendar,
                 start,
                 limit.duration,
@@ -277,6 +279,8 @@ class DeadlinePolicy:
                 warn_fraction=self.warn_fraction,
                 milestone=milestone,
             )
+            if milestone in _WINDOWS and found.status is ClockStatus.OVERDUE:
+                result[milestone] = attrs.evolve(found, status=ClockStatus.CLOSED)
         return result
 
     def _start(self, ticket: Ticket, event: str) -> pendulum.DateTime | None:

@@ -120,15 +120,21 @@ instant_st = st.integers(
     secs=st.lists(instant_st, min_size=1, max_size=30),
     data=st.data(),
     unit=st.sampled_from(["s", "ms", "us", "ns"]),
+    stride=st.booleans(),
 )
-def test_add_working_hours_twin(secs: list[int], data: st.DataObject, unit: str) -> None:
+def test_add_working_hours_twin(
+    secs: list[int], data: st.DataObject, unit: str, stride: bool
+) -> None:
     hours = data.draw(
         st.lists(
             st.sampled_from([0, 0.5, 1, 3, 7, 7.25, 24, 40]), min_size=len(secs), max_size=len(secs)
         )
     )
     arr = np.array(secs, dtype="datetime64[s]").astype(f"datetime64[{unit}]")
-    got = CAL.add_working_hours_many(arr, np.array(hours))
+    amounts = np.array(hours)
+    got = CAL.add_working_hours_many(
+        strided(arr) if stride else arr, strided(amounts) if stride else amounts
+    )
     expected = [
         CAL.add_working_hours(pendulum.from_timestamp(s, tz="UTC"), h)
         for s, h in zip(secs, hours, strict=True)

@@ -134,7 +134,7 @@ def _to_by_date(value: object) -> tuple[tuple[dt.date, Intervals], ...]:
 class WorkingHours:
     """Working hours as data (工作时间): intervals per working day, with date-specific exceptions.
 
-    Args:
+    Attributes:
         default: The intervals of an ordinary working day (default 09:00–12:00 and 13:30–17:30).
         by_date: Date-specific intervals (a make-up Saturday, a short day); an empty value makes that day
             have no working time although it stays a working day.
@@ -206,7 +206,7 @@ class CalendarOverlay:
     Overlays are applied in order on top of the national calendar; within one overlay ``every_day`` comes
     first, then ``days_off``, then ``working_days``. Each overlay cites its own source.
 
-    Args:
+    Attributes:
         name: A short name (e.g. ``"凉山州"`` or ``"110 联动中心"``).
         source: The document or decision it comes from.
         days_off: Extra days off as named spans (e.g. a minority festival set by a local government).

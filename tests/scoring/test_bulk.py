@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -17,6 +18,7 @@ from jiesu.scoring import (
     Rules,
     Tally,
     _bulk,
+    breakdown_arrays,
     excluded_many,
     score_many,
     tally_many,
@@ -380,3 +382,84 @@ def test_adjustment_checks() -> None:
         ValidationError, match=r"^kind: must be 'bonus' or 'deduction' \(got 'gift'\)$"
     ):
         Adjustment("S01", "2025-03", "gift", 1)  # type: ignore[arg-type] # bad on purpose
+
+
+@given(st.lists(row_strategy, max_size=40), st.sampled_from(["exclude", "failure"]))
+def test_breakdown_arrays_agrees_with_the_tally(rows: list[dict[str, Any]], policy: Any) -> None:
+    rules = attrs.evolve(RULES, unreachable=policy, refused=policy)
+    a = arrays(rows)
+    ids = np.array([f"T{i}" for i in range(len(rows))], dtype=str).reshape(len(rows))
+    tally = run(a, rules)
+    scores = {(s.unit, s.period): s for s in tally.scores(rules).rows()}
+    for unit, period in zip(tally.units.tolist(), tally.periods.tolist(), strict=True):
+        b = breakdown_arrays(
+            ids,
+            a["unit"],
+            a["period"],
+            callback=a["callback"],
+            contacted=a["contacted"],
+            solved=a["solved"],
+            satisfaction=a["satisfaction"],
+            rules=rules,
+            of=(unit, period),
+            lead=a["lead"],
+            answered_at_intake=a["answered_at_intake"],
+            not_dispatched=a["not_dispatched"],
+            excluded=a["excluded"],
+        )
+        row = tally.row(unit, period)
+        assert len(b.counted) == row["tickets"]
+        assert len(b.excluded) == row["excluded"]
+        score = scores[unit, period]
+        assert len(b.valid) == score.valid
+        assert len(b.valid) + len(b.no_valid_callback) == len(b.counted)
+        if b.valid:
+            assert score.resolution == rules.round(
+                Decimal(100) * sum(b.solved.values()) / len(b.valid)
+            )
+            assert score.satisfaction == rules.round(
+                Decimal(100) * sum(b.satisfaction.values()) / len(b.valid)
+            )
+
+
+def test_breakdown_arrays_names_approvers_and_reports_bad_rows() -> None:
+    kwargs: dict[str, Any] = {
+        "callback": [1, 1, 3],
+        "contacted": [1, 1, 0],
+        "solved": [1, 1, 0],
+        "satisfaction": [2, 2, 0],
+        "rules": RULES,
+        "of": ("S01", "2025-03"),
+    }
+    b = breakdown_arrays(
+        ["T1", "T2", "T3"],
+        ["S01"] * 3,
+        ["2025-03"] * 3,
+        excluded=np.array([False, True, False]),
+        exclusions=[Exclusion("T2", "malicious", approver="区中心")],
+        **kwargs,
+    )
+    assert b.excluded == {"T2": "malicious approved by 区中心"}
+    assert b.no_valid_callback == {
+        "T3": "no valid callback: refused (拒绝回访) leaves the denominator under beijing-2021"
+    }
+    failing = attrs.evolve(RULES, refused="failure")
+    b = breakdown_arrays(
+        ["T1", "T2", "T3"], ["S01"] * 3, ["2025-03"] * 3, **(kwargs | {"rules": failing})
+    )
+    assert (b.valid, b.solved["T3"], b.satisfaction["T3"]) == (
+        ("T1", "T2", "T3"),
+        Decimal(0),
+        Decimal(0),
+    )
+    plain = breakdown_arrays(
+        ["T1", "T2", "T3"],
+        ["S01"] * 3,
+        ["2025-03"] * 3,
+        excluded=np.array([True, False, False]),
+        **kwargs,
+    )
+    assert plain.excluded == {"T1": "excluded by an approved request"}
+    kwargs["satisfaction"] = [2, 9, 0]
+    with pytest.raises(ValidationReport, match=r"row 1, satisfaction: unknown satisfaction"):
+        breakdown_arrays(["T1", "T2", "T3"], ["S01"] * 3, ["2025-03"] * 3, **kwargs)

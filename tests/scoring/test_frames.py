@@ -19,12 +19,14 @@ from jiesu.scoring import (
     Adjustment,
     ColumnMap,
     Rules,
+    Scorecard,
+    breakdown_arrays,
+    breakdown_frame,
     score_frame,
     score_many,
     tally_frame,
     tally_many,
 )
-from jiesu.scoring._frames import scorecard_dict
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -70,6 +72,22 @@ def array_tally(d: Data, rules: Rules = RULES) -> Any:
         answered_at_intake=np.asarray(d["aai"]),
         rules=rules,
     )
+
+
+def scorecard_dict(card: Scorecard) -> dict[str, list[Any]]:
+    """The array path's scorecard as plain columns, ``None`` where there is no value."""
+    data: dict[str, list[Any]] = {}
+    for name, column in card.to_arrays().items():
+        if isinstance(column, np.ma.MaskedArray):
+            mask = np.ma.getmaskarray(column).tolist()
+            data[name] = [None if m else v for v, m in zip(column.data.tolist(), mask, strict=True)]
+        else:
+            data[name] = column.tolist()
+    data["group"] = [g or None for g in data["group"]]
+    data["grade"] = [g or None for g in data["grade"]]
+    if all(c == "" for c in data["category"]):
+        del data["category"]
+    return data
 
 
 COLUMNS = ColumnMap(role="lead", excluded="excluded", answered_at_intake="aai")
@@ -312,3 +330,56 @@ def test_date_periods_round_trip() -> None:
     out = score_frame(pl.DataFrame(d), rules=RULES)
     assert out["period"].dtype == pl.Date
     assert out.filter(pl.col("unit") == "S01")["resolution"].to_list() == [50.0]
+
+
+@pytest.mark.parametrize("backend", list(BACKENDS))
+def test_breakdown_frame_equals_breakdown_arrays(backend: str) -> None:
+    d = sample(n=200, seed=17)
+    d["id"] = [f"T{i}" for i in range(200)]
+    cols = ColumnMap(ticket_id="id", role="lead", excluded="excluded", answered_at_intake="aai")
+    got = breakdown_frame(BACKENDS[backend](d), of=("S01", "2025-01"), rules=RULES, columns=cols)
+    want = breakdown_arrays(
+        np.array(d["id"]),
+        d["unit"],
+        d["period"],
+        callback=d["callback"],
+        contacted=d["contacted"],
+        solved=d["solved"],
+        satisfaction=d["satisfaction"],
+        rules=RULES,
+        of=("S01", "2025-01"),
+        lead=d["lead"],
+        excluded=d["excluded"],
+        answered_at_intake=d["aai"],
+    )
+    assert got == want
+    assert (
+        len(got.counted)
+        == tally_frame(BACKENDS[backend](d), rules=RULES, columns=cols).row("S01", "2025-01")[
+            "tickets"
+        ]
+    )
+
+
+def test_breakdown_frame_needs_ids_and_reads_labels() -> None:
+    with pytest.raises(ValidationError, match=r"^ticket_id: a breakdown names tickets"):
+        breakdown_frame(pl.DataFrame(sample(n=5)), of=("S01", "2025-01"), rules=RULES)
+    d = {
+        "id": ["T1", "T2", "T3"],
+        "unit": ["S01"] * 3,
+        "period": ["2025-03"] * 3,
+        "callback": [1, None, 1],
+        "contacted": [True, None, None],
+        "solved": [1, None, 1],
+        "satisfaction": ["满意", None, "满意"],
+    }
+    with pytest.raises(ValidationReport, match=r"row 2, contacted: unknown answer"):
+        breakdown_frame(
+            pl.DataFrame(d), of=("S01", "2025-03"), rules=RULES, columns=ColumnMap(ticket_id="id")
+        )
+    d["contacted"] = [True, None, False]
+    b = breakdown_frame(
+        pl.DataFrame(d), of=("S01", "2025-03"), rules=RULES, columns=ColumnMap(ticket_id="id")
+    )
+    assert b.responded == {"T1": 1, "T3": 0}
+    assert b.no_valid_callback == {"T2": "no valid callback: no callback yet (未回访)"}

@@ -13,12 +13,13 @@ from jiesu.scoring._evaluate import (
     Breakdown,
     Evaluation,
     breakdown,
+    breakdown_arrays,
     evaluate,
     period_many,
     period_of,
     tally_evaluations,
 )
-from jiesu.scoring._frames import ZH_HEADERS, ColumnMap, score_frame, tally_frame
+from jiesu.scoring._frames import ZH_HEADERS, ColumnMap, breakdown_frame, score_frame, tally_frame
 from jiesu.scoring._rules import Grade, Points, Rules, Weights
 from jiesu.scoring._tally import COUNTS, STATES, Score, Scorecard, Tally, state_code
 
@@ -41,6 +42,8 @@ __all__ = [
     "Tally",
     "Weights",
     "breakdown",
+    "breakdown_arrays",
+    "breakdown_frame",
     "evaluate",
     "excluded_many",
     "period_many",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -169,56 +170,68 @@ _STATE_TABLE: Final = _state_table()
 _CHUNK: Final = 1 << 18
 
 
-def _tally_arrays(  # noqa: C901, PLR0912, PLR0915 - the hot loop is kept in one piece on purpose
-    units: npt.NDArray[Any],
-    periods: npt.NDArray[Any],
-    answers: Mapping[str, npt.ArrayLike],
-    *,
-    flags: Mapping[str, npt.ArrayLike | None],
-    category: npt.NDArray[Any] | None,
-    rules: Rules,
-) -> tuple[Tally, ValidationReport]:
-    """Validate and count in chunks of rows: int8 codes, a state lookup, one bincount per chunk."""
-    n = len(units)
-    arrays = {name: np.asarray(arr) for name, arr in answers.items()}
-    for name, arr in (("period", periods), *arrays.items(), ("category", category)):
-        if arr is not None and np.shape(arr) != (n,):
-            raise ValidationError(
-                f"must have the same length as unit ({n})", field=name, value=np.shape(arr)
-            )
-    aai = _flag(flags["answered_at_intake"], n, "answered_at_intake")
-    nd = _flag(flags["not_dispatched"], n, "not_dispatched")
-    leads = _flag(flags["lead"], n, "lead") if rules.attribution == "lead" else None
-    excl = _flag(flags["excluded"], n, "excluded")
-    ucodes, pcodes = _Codes(units), _Codes(periods)
-    ccodes = _Codes(category.astype(str)) if category is not None else None
-    n_p = len(pcodes.labels)
-    n_c = len(ccodes.labels) if ccodes is not None else 1
-    size = len(ucodes.labels) * n_p * n_c * N_STATES
-    bins = np.zeros(size + 1, dtype=np.int64)
-    problems: list[Problem] = []
-    check_units = units.dtype.kind not in "iub"
-    check_periods = periods.dtype.kind not in "iub"
-    for start in range(0, n, _CHUNK):
-        sl = slice(start, min(start + _CHUNK, n))
+@attrs.frozen
+class _Rows:
+    """Checked inputs of the array path, read chunk by chunk."""
+
+    units: npt.NDArray[Any]
+    periods: npt.NDArray[Any]
+    answers: dict[str, npt.NDArray[Any]]
+    skip: tuple[npt.NDArray[np.bool_], ...]
+    keep: npt.NDArray[np.bool_] | None
+    excluded: npt.NDArray[np.bool_] | None
+
+    @classmethod
+    def check(
+        cls,
+        units: npt.NDArray[Any],
+        periods: npt.NDArray[Any],
+        answers: Mapping[str, npt.ArrayLike],
+        *,
+        flags: Mapping[str, npt.ArrayLike | None],
+        rules: Rules,
+        category: npt.NDArray[Any] | None = None,
+    ) -> _Rows:
+        n = len(units)
+        arrays = {name: np.asarray(arr) for name, arr in answers.items()}
+        for name, arr in (("period", periods), *arrays.items(), ("category", category)):
+            if arr is not None and np.shape(arr) != (n,):
+                raise ValidationError(
+                    f"must have the same length as unit ({n})", field=name, value=np.shape(arr)
+                )
+        skip = tuple(
+            flag
+            for name in ("answered_at_intake", "not_dispatched")
+            if (flag := _flag(flags.get(name), n, name)) is not None
+        )
+        lead = _flag(flags.get("lead"), n, "lead")
+        keep = lead if rules.attribution == "lead" else None
+        excluded = _flag(flags.get("excluded"), n, "excluded")
+        return cls(units, periods, arrays, skip, keep, excluded)
+
+    def states(
+        self, sl: slice, problems: list[Problem]
+    ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_] | None]:
+        """The state of each row of a slice and which rows count (``None``: all); bad rows are reported."""
         counted: npt.NDArray[np.bool_] | None = None
-        for flag, keep in ((aai, False), (nd, False), (leads, True)):
-            if flag is not None:
-                part = flag[sl] if keep else ~flag[sl]
-                counted = part if counted is None else counted & part
-        cb, bad_cb = _encode(arrays["callback"][sl], CALLBACK_CODES, 3)
-        con, bad_con = _encode(arrays["contacted"][sl], YES_NO_CODES, 1)
-        sol, bad_sol = _encode(arrays["solved"][sl], YES_NO_CODES, 1)
-        sat, bad_sat = _encode(arrays["satisfaction"][sl], SATISFACTION_CODES, 2)
-        bad_unit = _missing(units[sl]) if check_units else None
-        bad_period = _missing(periods[sl]) if check_periods else None
+        for flag in self.skip:
+            counted = ~flag[sl] if counted is None else counted & ~flag[sl]
+        if self.keep is not None:
+            counted = self.keep[sl] if counted is None else counted & self.keep[sl]
+        cb, bad_cb = _encode(self.answers["callback"][sl], CALLBACK_CODES, 3)
+        con, bad_con = _encode(self.answers["contacted"][sl], YES_NO_CODES, 1)
+        sol, bad_sol = _encode(self.answers["solved"][sl], YES_NO_CODES, 1)
+        sat, bad_sat = _encode(self.answers["satisfaction"][sl], SATISFACTION_CODES, 2)
         checks = {
             "callback": bad_cb,
             "contacted": bad_con,
             "solved": bad_sol,
             "satisfaction": bad_sat,
         }
-        checks |= {"unit": bad_unit, "period": bad_period}
+        checks["unit"] = _missing(self.units[sl]) if self.units.dtype.kind not in "iub" else None
+        checks["period"] = (
+            _missing(self.periods[sl]) if self.periods.dtype.kind not in "iub" else None
+        )
         if any(b is not None and b.any() for b in checks.values()):
             answered = cb == 1
             reject = np.zeros(sl.stop - sl.start, dtype=bool)
@@ -229,23 +242,61 @@ def _tally_arrays(  # noqa: C901, PLR0912, PLR0915 - the hot loop is kept in one
                 if counted is not None:
                     hit = hit & counted
                 if hit.any():
-                    source = (
-                        units
-                        if field == "unit"
-                        else periods
-                        if field == "period"
-                        else arrays[field]
-                    )
-                    _report(hit, source[sl], start, field, problems)
+                    source = {"unit": self.units, "period": self.periods}.get(field)
+                    values = self.answers[field] if source is None else source
+                    _report(hit, values[sl], sl.start, field, problems)
                     reject |= hit
             counted = ~reject if counted is None else counted & ~reject
         combo = cb * np.int8(12)
         combo += con * np.int8(6)
         combo += sol * np.int8(3)
         combo += sat
-        if excl is not None:
-            combo[excl[sl]] = 48
-        state = _STATE_TABLE[combo]
+        if self.excluded is not None:
+            combo[self.excluded[sl]] = 48
+        return _STATE_TABLE[combo], counted
+
+
+def row_states(
+    units: npt.NDArray[Any],
+    periods: npt.NDArray[Any],
+    answers: Mapping[str, npt.ArrayLike | None],
+    *,
+    flags: Mapping[str, npt.ArrayLike | None],
+    rules: Rules,
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_]]:
+    """Per row: its state (:data:`STATES` index) and whether it counts; raises the report of bad rows."""
+    present = {k: v for k, v in answers.items() if v is not None}
+    rows = _Rows.check(units, periods, present, flags=flags, rules=rules)
+    problems: list[Problem] = []
+    state, counted = rows.states(slice(0, len(units)), problems)
+    if problems:
+        problems.sort(key=lambda p: (p.row, p.field))
+        raise ValidationReport(problems, total=len(units))
+    return state, np.ones(len(units), dtype=bool) if counted is None else counted
+
+
+def _tally_arrays(
+    units: npt.NDArray[Any],
+    periods: npt.NDArray[Any],
+    answers: Mapping[str, npt.ArrayLike],
+    *,
+    flags: Mapping[str, npt.ArrayLike | None],
+    category: npt.NDArray[Any] | None,
+    rules: Rules,
+) -> tuple[Tally, ValidationReport]:
+    """Validate and count in chunks of rows: int8 codes, a state lookup, one bincount per chunk."""
+    n = len(units)
+    rows = _Rows.check(units, periods, answers, flags=flags, rules=rules, category=category)
+    ucodes, pcodes = _Codes(units), _Codes(periods)
+    ccodes = _Codes(category.astype(str)) if category is not None else None
+    n_p = len(pcodes.labels)
+    n_c = len(ccodes.labels) if ccodes is not None else 1
+    size = len(ucodes.labels) * n_p * n_c * N_STATES
+    bins = np.zeros(size + 1, dtype=np.int64)
+    problems: list[Problem] = []
+    for start in range(0, n, _CHUNK):
+        sl = slice(start, min(start + _CHUNK, n))
+        state, counted = rows.states(sl, problems)
         key = ucodes.chunk(sl)
         key *= n_p
         key += pcodes.chunk(sl) if pcodes.codes is not None or pcodes.low else periods[sl]

@@ -17,6 +17,7 @@ import numpy as np
 
 from jiesu.errors import ErrorPolicy, Problem, ValidationError, ValidationReport
 from jiesu.scoring._bulk import CALLBACK_CODES, SATISFACTION_CODES, YES_NO_CODES
+from jiesu.scoring._evaluate import Breakdown, breakdown_arrays
 from jiesu.scoring._tally import COUNTS, N_COUNTS, Scorecard, Tally
 
 if TYPE_CHECKING:
@@ -24,10 +25,10 @@ if TYPE_CHECKING:
 
     import numpy.typing as npt
 
-    from jiesu.scoring._data import Adjustment
+    from jiesu.scoring._data import Adjustment, Exclusion
     from jiesu.scoring._rules import Rules
 
-__all__ = ["ColumnMap", "score_frame", "tally_frame"]
+__all__ = ["ColumnMap", "breakdown_frame", "score_frame", "tally_frame"]
 
 _ROLE_CODES: Final[dict[str, int]] = {"lead": 1, "主办": 1, "co_handler": 0, "协办": 0}
 _FLAG_CODES: Final[dict[str, int]] = YES_NO_CODES
@@ -473,23 +474,6 @@ def score_frame(
     return _to_native(frame, card, headers=headers)
 
 
-def scorecard_dict(card: Scorecard) -> dict[str, list[Any]]:
-    """The scorecard as plain columns with ``None`` where there is no value (never NaN)."""
-    data: dict[str, list[Any]] = {}
-    for name, column in card.to_arrays().items():
-        if isinstance(column, np.ma.MaskedArray):
-            values = column.data.tolist()
-            mask = np.ma.getmaskarray(column).tolist()
-            data[name] = [None if m else v for v, m in zip(values, mask, strict=True)]
-        else:
-            data[name] = column.tolist()
-    data["group"] = [g or None for g in data["group"]]
-    data["grade"] = [g or None for g in data["grade"]]
-    if all(c == "" for c in data["category"]):
-        del data["category"]
-    return data
-
-
 def _pandas_nullable(arrow_type: Any) -> Any:  # noqa: ANN401 - pyarrow and pandas types
     import pandas as pd  # noqa: PLC0415 - only when the input is pandas
     import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - no stubs
@@ -532,3 +516,93 @@ def _to_native(frame: Any, card: Scorecard, *, headers: str) -> Any:  # noqa: AN
         return nw.from_native(table).lazy(backend=impl).to_native()
     session = frame.sparkSession
     return nw.from_native(table).lazy(backend=impl, session=session).to_native()
+
+
+def breakdown_frame(
+    frame: Any,  # noqa: ANN401 - any dataframe narwhals supports
+    *,
+    of: tuple[Any, Any],
+    rules: Rules,
+    columns: ColumnMap | None = None,
+    exclusions: Iterable[Exclusion] = (),
+) -> Breakdown:
+    """The tickets behind one unit's numbers for one period (成绩明细), from a table.
+
+    The unit's rows are filtered in the table's backend and collected; the breakdown then lists them
+    ticket by ticket (see :func:`breakdown_arrays`). The table needs a ticket id column.
+
+    Args:
+        frame: The tickets, as for :func:`score_frame`.
+        of: The ``(unit, period)`` to explain.
+        rules: The rules.
+        columns: The column map (its ``ticket_id`` must name a column).
+        exclusions: Approved exclusions, to name the approver of each excluded ticket.
+
+    Returns:
+        The breakdown.
+
+    Raises:
+        ValidationError: The table has no ticket id column.
+        ValidationReport: Some of the unit's rows are bad.
+
+    Examples:
+        >>> import polars as pl
+        >>> from jiesu.scoring import Rules
+        >>> df = pl.DataFrame({"工单编号": ["T1", "T2"], "承办单位": ["S01", "S01"], "考核周期": ["2025-03"] * 2,
+        ...                    "回访结果": ["已回访", "无法联系"], "是否联系": ["是", None],
+        ...                    "是否解决": ["否", None], "是否满意": ["满意", None]})
+        >>> b = breakdown_frame(df, of=("S01", "2025-03"), rules=Rules.preset("beijing-2021"),
+        ...                     columns=ColumnMap.chinese())
+        >>> b.counted, b.valid, b.solved
+        (('T1', 'T2'), ('T1',), {'T1': Decimal('0')})
+    """
+    source = nw.from_native(frame)
+    cols = (columns or ColumnMap()).present(source.collect_schema().names())
+    if cols.ticket_id is None:
+        raise ValidationError(
+            "a breakdown names tickets: map the ticket id column", field="ticket_id", value=None
+        )
+    plan = _Plan(_required(source, cols), cols, rules)
+    if plan.setup:
+        source = source.with_columns(**plan.setup)
+    picked = source.filter((nw.col(cols.unit) == of[0]) & (nw.col(cols.period) == of[1])).select(
+        nw.col(cols.ticket_id).alias("_id"),
+        nw.col(cols.unit).alias("_unit"),
+        nw.col(cols.period).alias("_period"),
+        *(
+            _code_expr(c).alias(f"_{name}")
+            for name, c in (
+                ("cb", plan.cb),
+                ("con", plan.con),
+                ("sol", plan.sol),
+                ("sat", plan.sat),
+            )
+        ),
+        (plan.counted if plan.counted is not None else nw.lit(value=True)).alias("_counted"),
+        (plan.excl.eq(1).fill_null(value=False) if plan.excl else nw.lit(value=False)).alias(
+            "_excl"
+        ),
+    )
+    rows = picked if isinstance(picked, nw.DataFrame) else picked.collect()
+    return breakdown_arrays(
+        rows["_id"].to_numpy(),
+        _labels(rows["_unit"].to_numpy()),
+        _labels(rows["_period"].to_numpy()),
+        callback=rows["_cb"].to_numpy(),
+        contacted=rows["_con"].to_numpy(),
+        solved=rows["_sol"].to_numpy(),
+        satisfaction=rows["_sat"].to_numpy(),
+        rules=rules,
+        of=of,
+        answered_at_intake=~rows["_counted"].to_numpy().astype(bool),
+        excluded=rows["_excl"].to_numpy().astype(bool),
+        exclusions=exclusions,
+    )
+
+
+def _code_expr(coded: _Coded) -> nw.Expr:
+    """Integer codes of an answer column: -1 for an unknown or missing value (0 for a missing callback)."""
+    if coded.kind == "text":
+        return coded.expr
+    missing = coded.null_is if coded.null_is is not None else -1
+    return coded.expr.cast(nw.Int64).fill_null(missing)

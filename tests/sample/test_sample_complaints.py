@@ -175,7 +175,7 @@ def test_callers_are_fake_and_masked() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"year": 1999, "month": 1}, r"year: must be an integer in \[2000, 2100\] \(got 1999\)"),
+        ({"year": 1999, "month": 1}, r"year: must be an integer in \[2000, 2099\] \(got 1999\)"),
         ({"year": 2025, "month": 13}, r"month: must be an integer in \[1, 12\] \(got 13\)"),
         (
             {"year": 2025, "month": 1, "n": -1},

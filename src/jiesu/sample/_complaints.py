@@ -267,10 +267,11 @@ def day_weights(year: int, month: int) -> list[float]:
 
     Ordinary working days weigh by weekday (:data:`WEEKDAY_WEIGHTS`), adjusted working days on a weekend
     :data:`ADJUSTED_WORKDAY_WEIGHT`, weekends their weekday weight and statutory holidays on a weekday
-    :data:`HOLIDAY_WEIGHT`. Years outside the bundled holiday notices fall back to weekdays only.
+    :data:`HOLIDAY_WEIGHT`. Years outside the bundled holiday notices fall back to weekdays only (the working
+    calendar's weekday fallback ends with 2099).
 
     Args:
-        year: The year (2000-2100).
+        year: The year (2000-2099).
         month: The month (1-12).
 
     Returns:
@@ -284,7 +285,7 @@ def day_weights(year: int, month: int) -> list[float]:
         >>> w[27], w[25], w[24]
         (0.6, 1.0, 0.75)
     """
-    check_int(year, "year", 2000, 2100)
+    check_int(year, "year", 2000, 2099)
     check_int(month, "month", 1, 12)
     cal = _work_calendar()
     out = []
@@ -388,7 +389,7 @@ def generate_complaints(
     and caller follow the module's documented, assumed shares.
 
     Args:
-        year: The year (2000-2100).
+        year: The year (2000-2099).
         month: The month (1-12).
         n: How many complaints; default :func:`default_volume` of the month.
         seed: The random seed; the same arguments always give the same complaints.
@@ -408,7 +409,7 @@ def generate_complaints(
         >>> str(complaints[0].received_at.timezone_name)
         'Asia/Shanghai'
     """
-    check_int(year, "year", 2000, 2100)
+    check_int(year, "year", 2000, 2099)
     check_int(month, "month", 1, 12)
     check_int(seed, "seed", 0, 2**63 - 1)
     count = default_volume(month) if n is None else check_int(n, "n", 0, 10_000_000)

@@ -3,7 +3,8 @@
 Each history is one plausible life under the ``beijing`` lifecycle preset: intake, then either answered at
 intake, not dispatched, or dispatched; a dispatched ticket is signed for, perhaps returned (and the return
 upheld, rejected or arbitrated), contacted, perhaps extended, tracked (挂账), supervised or merged, replied,
-called back (answered, unreachable or refused, sometimes tried again), perhaps reopened and handled again,
+called back once the handling limit has expired (answered, unreachable or refused, sometimes tried again),
+perhaps reopened and handled again,
 perhaps the subject of an exclusion request, and archived. Shares and durations are assumed; some tickets
 are deliberately late (first contact after 24 hours, reply after the handling limit).
 """

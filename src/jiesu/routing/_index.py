@@ -41,6 +41,9 @@ _EDGE: Final = 1
 _EXTERIOR: Final = 2
 _CHUNK_PAIRS: Final = 1_000_000
 _FAR_CELLS: Final = 8
+# The segment grid has about one cell per boundary segment, within these bounds (tuned on the benchmark).
+_MIN_COARSE: Final = 4096
+_MAX_COARSE: Final = 40_000
 
 
 class Projection:
@@ -157,7 +160,8 @@ class LevelIndex:
         self.nx = max(1, math.ceil(width_m / cell_m))
         self.ny = max(1, math.ceil(height_m / cell_m))
         self._build_raster(seg_a, seg_b, seg_area)
-        coarse_m = max(math.sqrt(width_m * height_m / max(len(seg_area) / 4, 4096)), cell_m)
+        coarse_cells = min(max(len(seg_area), _MIN_COARSE), _MAX_COARSE)
+        coarse_m = max(math.sqrt(width_m * height_m / coarse_cells), cell_m)
         self._build_segment_grid(width_m, height_m, coarse_m)
 
     # -- building ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiesu.errors import RuleError, ValidationError
+from jiesu.errors import RuleError, ValidationError, ValidationReport
 from jiesu.model import UnitKind
 from jiesu.scoring import COUNTS, Adjustment, Points, Rules, Tally
 from jiesu.scoring._tally import _scaled
@@ -236,7 +236,6 @@ def test_per_10k_and_adjustments() -> None:
         Adjustment("S01", "2025-03", "bonus", "1.5", reason="疑难案件", source="市中心"),
         Adjustment("S01", "2025-03", "bonus", 1, reason="每月一题", source="市中心"),
         Adjustment("S01", "2025-03", "deduction", Decimal("0.3"), reason="督办", source="区中心"),
-        Adjustment("S09", "2025-03", "bonus", 1),
     ]
     card = t.scores(RULES, population={"S01": 43_871}, adjustments=adjustments)
     s01 = card.get("S01", "2025-03")
@@ -246,6 +245,11 @@ def test_per_10k_and_adjustments() -> None:
     assert s01.per_10k == Points("22.79")  # 100 tickets / 43,871 × 10,000
     assert card.get("S02", "2025-03").per_10k is None
     assert card.get("S02", "2025-03").composite == Points("20.00")
+    with pytest.raises(
+        ValidationReport,
+        match=r"row 1, unit: no such unit and period in the tally \(got \('S09', '2025-03'\)\)",
+    ):
+        t.scores(RULES, adjustments=[adjustments[0], Adjustment("S09", "2025-03", "bonus", 1)])
 
 
 def test_object_labels_and_no_clamp() -> None:

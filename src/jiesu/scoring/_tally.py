@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from jiesu.errors import RuleError, ValidationError
+from jiesu.errors import Problem, RuleError, ValidationError, ValidationReport
 from jiesu.scoring._rules import Points, Rules
 
 if TYPE_CHECKING:
@@ -441,7 +441,12 @@ class Tally:
             adjustments: Bonuses and deductions per unit and period.
 
         Returns:
-            The scorecard.
+            The scorecard. 万人诉求量 is (counted + excluded tickets) ÷ population × 10,000, rounded
+            half-up to the rules' places (an assumed formula).
+
+        Raises:
+            ValidationReport: An adjustment names a unit and period the tally does not have.
+            ValidationError: ``kinds`` lacks a unit of the tally.
         """
         return _score(
             self, rules, kinds=kinds, population=population, adjustments=tuple(adjustments)
@@ -769,6 +774,14 @@ def _apply_adjustments(
         entry = totals.setdefault((adj.unit, adj.period), [Decimal(0), Decimal(0)])
         entry[0 if adj.kind == "bonus" else 1] += adj.points
     keys = list(zip(tally.units.tolist(), tally.periods.tolist(), strict=True))
+    known = set(keys)
+    unmatched = [
+        Problem(i, "unit", (adj.unit, adj.period), "no such unit and period in the tally")
+        for i, adj in enumerate(adjustments)
+        if (adj.unit, adj.period) not in known
+    ]
+    if unmatched:
+        raise ValidationReport(unmatched, total=len(adjustments))
     places = rules.places
     for i, key in enumerate(keys):
         got = totals.get(key, [Decimal(0), Decimal(0)])

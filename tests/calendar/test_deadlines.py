@@ -620,3 +620,22 @@ def test_fuzzed_policy_text_parses_or_raises_a_format_error(text: str) -> None:
     else:
         message = "fuzz.toml parsed"
     assert "fuzz.toml" in message
+
+
+def test_extension_limits_as_data() -> None:
+    lv = DeadlinePolicy.preset("lvliang")
+    assert (lv.max_extension, lv.max_extension_count) == (Duration(3, "working_days"), 3)
+    assert lv.extension_problems([Duration(3, "working_days")] * 3, CAL) == ()
+    assert lv.extension_problems(
+        [Duration(4, "working_days"), Duration(21, "working_hours")], CAL
+    ) == ("extension 1 of 4 工作日 is longer than 3 工作日",)
+    sd = DeadlinePolicy.preset("shandong")
+    assert "max_extension_total" in sd.assumed
+    assert sd.extension_problems([Duration(10, "working_days")], CAL) == ()
+    assert sd.extension_problems([Duration(6, "working_days")] * 2, CAL) == (
+        "extensions add up to 12 工作日, more than 10 工作日",
+    )
+    assert (
+        DeadlinePolicy.preset("beijing").extension_problems([Duration(30, "natural_days")], CAL)
+        == ()
+    )

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from jiesu.calendar._clock import Clock, ClockStatus, clock
+from jiesu.calendar._clock import Clock, ClockStatus, clock, convert
 from jiesu.errors import DataFormatError, RuleError, ValidationError
 from jiesu.model import Duration, Kind, Reopen, Ticket, Urgency
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Sequence
 
     import pendulum
 
@@ -136,6 +137,9 @@ class DeadlinePolicy:
             start at dispatch or sign-for; otherwise they run from the first dispatch.
         warn_fraction: "Due soon" threshold as a fraction of the limit, where a limit has no ``warn_before``.
         assumed: Which policy-level values are assumed (``restart_on_redispatch``, ``warn_fraction``).
+        max_extension: The longest single extension allowed (延期上限), if the source sets one.
+        max_extension_count: How many extensions a ticket may get, if the source sets a number.
+        max_extension_total: The longest total of extensions, if the source sets one.
 
     Examples:
         >>> policy = DeadlinePolicy.preset("shandong")
@@ -150,6 +154,13 @@ class DeadlinePolicy:
     restart_on_redispatch: bool = True
     warn_fraction: float = 0.2
     assumed: tuple[str, ...] = ()
+    max_extension: Duration | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_to_duration)
+    )
+    max_extension_count: int | None = None
+    max_extension_total: Duration | None = attrs.field(
+        default=None, converter=attrs.converters.optional(_to_duration)
+    )
 
     @classmethod
     def preset(cls, name: str) -> DeadlinePolicy:
@@ -208,6 +219,9 @@ class DeadlinePolicy:
                 restart_on_redispatch=bool(raw.get("restart_on_redispatch", True)),
                 warn_fraction=float(raw.get("warn_fraction", 0.2)),
                 assumed=tuple(raw.get("assumed", ())),
+                max_extension=raw.get("max_extension"),
+                max_extension_count=raw.get("max_extension_count"),
+                max_extension_total=raw.get("max_extension_total"),
             )
         except ValidationError as exc:
             raise DataFormatError(
@@ -222,6 +236,38 @@ class DeadlinePolicy:
         """The limit (时限) for a milestone, kind and urgency, or ``None`` when the policy sets none."""
         k, u = Kind.parse(kind, field="kind"), Urgency.parse(urgency, field="urgency")
         return next((x for x in self.limits if x.milestone == milestone and x.applies(k, u)), None)
+
+    def extension_problems(
+        self, extensions: Sequence[Duration], calendar: WorkCalendar
+    ) -> tuple[str, ...]:
+        """What in a ticket's approved extensions exceeds the policy (延期超限), empty when nothing does.
+
+        Lengths are compared in the cap's unit (converted within a family; see
+        :func:`~jiesu.calendar.convert`).
+
+        Examples:
+            >>> from jiesu.calendar import WorkCalendar
+            >>> policy = DeadlinePolicy.preset("lvliang")
+            >>> policy.extension_problems([Duration.parse("3wd")] * 4, WorkCalendar.china())
+            ('4 extensions, more than the 3 allowed',)
+        """
+        problems = []
+        count = self.max_extension_count
+        if count is not None and len(extensions) > count:
+            problems.append(f"{len(extensions)} extensions, more than the {count} allowed")
+        if self.max_extension is not None:
+            cap = self.max_extension
+            problems += [
+                f"extension {i + 1} of {e} is longer than {cap}"
+                for i, e in enumerate(extensions)
+                if convert(e, cap.unit, calendar) > cap.amount
+            ]
+        if self.max_extension_total is not None:
+            cap = self.max_extension_total
+            total = sum(convert(e, cap.unit, calendar) for e in extensions)
+            if total > cap.amount:
+                problems.append(f"extensions add up to {total:g} {cap.unit.label}, more than {cap}")
+        return tuple(problems)
 
     def clocks(
         self, ticket: Ticket, calendar: WorkCalendar, *, now: dt.datetime

@@ -104,7 +104,12 @@ def test_workdays_between_twin(starts: list[dt.date], data: st.DataObject) -> No
     assert got.tolist() == [CAL.workdays_between(a, b) for a, b in zip(starts, ends, strict=True)]
 
 
-@given(days=days_st, n=st.integers(-30, 30))
+@given(
+    days=st.lists(
+        st.dates(min_value=D(2010, 3, 1), max_value=D(2026, 10, 31)), min_size=1, max_size=40
+    ),
+    n=st.integers(-30, 30),
+)
 def test_round_trip_many(days: list[dt.date], n: int) -> None:
     arr = to64(days)
     assert (CAL.workdays_between_many(arr, CAL.add_workdays_many(arr, n)) == n).all()

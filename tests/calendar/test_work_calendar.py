@@ -331,6 +331,8 @@ special = st.sampled_from(
     + [D(2011, 12, 31), D(2018, 12, 29), D(2024, 2, 4), D(2020, 2, 1), D(2026, 2, 28)]
 )
 any_date = st.one_of(dates, special)
+# far enough from both ends of the data for 40 working days either way
+inner_date = st.one_of(st.dates(min_value=D(2010, 3, 1), max_value=D(2026, 10, 31)), special)
 
 
 @given(any_date, st.integers(-15, 15))
@@ -339,7 +341,7 @@ def test_add_workdays_matches_an_outside_oracle(day: dt.date, n: int) -> None:
     assert CAL.add_workdays(day, n) == expected
 
 
-@given(any_date, st.integers(-40, 40))
+@given(inner_date, st.integers(-40, 40))
 def test_round_trip(day: dt.date, n: int) -> None:
     assert CAL.workdays_between(day, CAL.add_workdays(day, n)) == n
 
@@ -350,7 +352,7 @@ def test_workdays_between_is_monotone_in_the_end(start: dt.date, b1: dt.date, b2
     assert CAL.workdays_between(start, lo) <= CAL.workdays_between(start, hi)
 
 
-@given(any_date, st.integers(1, 20), st.integers(1, 20))
+@given(inner_date, st.integers(1, 20), st.integers(1, 20))
 def test_add_workdays_is_monotone_and_additive(day: dt.date, m: int, n: int) -> None:
     assert CAL.add_workdays(day, m) < CAL.add_workdays(day, m + n)
     assert CAL.add_workdays(CAL.add_workdays(day, m), n) == CAL.add_workdays(day, m + n)

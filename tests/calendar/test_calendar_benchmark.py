@@ -13,6 +13,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "calendar.py"
 
 @pytest.mark.slow
 def test_quick_benchmark_runs_and_jiesu_is_exact() -> None:
+    pytest.importorskip("workalendar")  # a peer from the bench extra
     done = subprocess.run(  # noqa: S603 - our own script, run with this interpreter
         [sys.executable, str(SCRIPT), "--quick"],
         capture_output=True,

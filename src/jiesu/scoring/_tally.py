@@ -516,51 +516,51 @@ class Scorecard:
                 c["period"],
             )
         )
-        out = []
-        for i in order.tolist():
-            rated = bool(c["rated"][i])
-            ranked = rated and c["group"][i] != ""
+        return [self._score_at(i) for i in order.tolist()]
 
-            def pts(name: str, i: int = i, *, rated: bool = rated) -> Points | None:
-                return self._points(c[name][i]) if rated else None
+    def _score_at(self, i: int) -> Score:
+        c = self.columns
+        rated = bool(c["rated"][i])
 
-            has_pop = bool(c["per_10k_known"][i])
-            out.append(
-                Score(
-                    unit=c["unit"][i].item(),
-                    period=c["period"][i].item(),
-                    category=c["category"][i].item(),
-                    group=str(c["group"][i]) or None,
-                    volume=int(c["volume"][i]),
-                    excluded=int(c["excluded"][i]),
-                    valid=int(c["valid"][i]),
-                    response=pts("response"),
-                    resolution=pts("resolution"),
-                    satisfaction=pts("satisfaction"),
-                    weighted=pts("weighted"),
-                    bonus=self._points(c["bonus"][i]),
-                    deduction=self._points(c["deduction"][i]),
-                    composite=pts("composite"),
-                    rank=int(c["rank"][i]) if ranked else None,
-                    grade=(str(c["grade"][i]) or None) if rated else None,
-                    per_10k=self._points(c["per_10k"][i]) if has_pop else None,
-                    status=str(c["status"][i]),
-                )
-            )
-        return out
+        def pts(name: str) -> Points | None:
+            return self._points(c[name][i]) if rated else None
+
+        return Score(
+            unit=c["unit"][i].item(),
+            period=c["period"][i].item(),
+            category=c["category"][i].item(),
+            group=str(c["group"][i]) or None,
+            volume=int(c["volume"][i]),
+            excluded=int(c["excluded"][i]),
+            valid=int(c["valid"][i]),
+            response=pts("response"),
+            resolution=pts("resolution"),
+            satisfaction=pts("satisfaction"),
+            weighted=pts("weighted"),
+            bonus=self._points(c["bonus"][i]),
+            deduction=self._points(c["deduction"][i]),
+            composite=pts("composite"),
+            rank=int(c["rank"][i]) if rated and c["group"][i] != "" else None,
+            grade=(str(c["grade"][i]) or None) if rated else None,
+            per_10k=self._points(c["per_10k"][i]) if c["per_10k_known"][i] else None,
+            status=str(c["status"][i]),
+        )
 
     def get(self, unit: Any, period: Any, category: Any = "") -> Score:  # noqa: ANN401 - labels of any type
-        """The score of one unit and period.
+        """The score of one unit and period (and category).
 
         Raises:
             ValidationError: No row has that key.
         """
-        for score in self.rows():
-            if score.unit == unit and score.period == period and score.category == category:
-                return score
-        raise ValidationError(
-            "no such unit and period in the scorecard", field="unit", value=(unit, period)
+        c = self.columns
+        hit = np.flatnonzero(
+            (c["unit"] == unit) & (c["period"] == period) & (c["category"] == category)
         )
+        if not len(hit):
+            raise ValidationError(
+                "no such unit and period in the scorecard", field="unit", value=(unit, period)
+            )
+        return self._score_at(int(hit[0]))
 
     def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
         """Columns for a table (成绩表): rates and composite as float64 masked where not rated (never NaN).

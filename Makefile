@@ -48,7 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/routing.py
 
 docs: $(STAMP)
-	$(BIN)/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -17,22 +17,21 @@ PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
 _BLOCK = re.compile(r"^```python\n(.*?)^```", re.DOTALL | re.MULTILINE)
 
 
-def _examples() -> list[tuple[str, str]]:
-    found = []
-    for page in PAGES:
-        for i, block in enumerate(_BLOCK.findall(page.read_text(encoding="utf-8"))):
-            found.append((f"{page.relative_to(ROOT)}#{i}", block))
-    return found
+def _pages_with_examples() -> list[Path]:
+    return [p for p in PAGES if _BLOCK.search(p.read_text(encoding="utf-8"))]
 
 
-@pytest.mark.parametrize(("where", "code"), _examples(), ids=[w for w, _ in _examples()])
-def test_example_runs(
-    where: str, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.parametrize("page", _pages_with_examples(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_examples_run(page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page's blocks run in order in one namespace, like a reader typing them into one session."""
     monkeypatch.chdir(tmp_path)
-    namespace: dict[str, object] = {"__name__": f"docs_example_{where}"}
-    exec(compile(code, where, "exec"), namespace)  # noqa: S102 - running our own documentation
-    assert namespace  # the block ran to the end
+    namespace: dict[str, object] = {"__name__": "docs_example"}
+    blocks = _BLOCK.findall(page.read_text(encoding="utf-8"))
+    for i, block in enumerate(blocks):
+        where = f"{page.relative_to(ROOT)}#{i}"
+        exec(compile(block, where, "exec"), namespace)  # noqa: S102 - running our own documentation
+        namespace[f"_block_{i}_ran"] = True
+    assert sum(key.startswith("_block_") for key in namespace) == len(blocks)
 
 
 def _public_modules() -> list[str]:

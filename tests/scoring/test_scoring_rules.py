@@ -420,3 +420,15 @@ def test_fuzz_toml_text(text: str) -> None:
     else:
         assert isinstance(rules, Rules)
     assert error is None or error.field
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_describe_marks_every_assumed_key(name: str) -> None:
+    rules = Rules.preset(name)
+    text = rules.describe()
+    assert text.startswith(f"{name}: ")
+    marked = {line.split(" = ")[0] for line in text.splitlines() if line.endswith("(assumed)")}
+    for key in rules.assumed:
+        assert any(m == key or m.startswith(f"{key}.") for m in marked), key
+    assert set(rules.values()) >= {"weights.response", "guard.min_valid_callbacks", "grades"}
+    assert Rules().describe().splitlines()[0] == "custom"

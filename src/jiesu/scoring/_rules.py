@@ -432,6 +432,65 @@ class Rules:
             total = min(max(total, Decimal(0)), _HUNDRED)
         return Points(self.round(total))
 
+    def values(self) -> dict[str, object]:
+        """Every value by its TOML key (规则取值), e.g. ``weights.response`` → ``Decimal('0.2')``.
+
+        Examples:
+            >>> Rules.preset("beijing-2025").values()["answers.satisfaction.basically_satisfied"]
+            Decimal('0.9')
+        """
+        out: dict[str, object] = {"family": self.family}
+        for section, numbers in (("weights", self.weights), ("thresholds", self.thresholds)):
+            out |= {f"{section}.{k}": v for k, v in numbers.items()}
+        for section, answers in (
+            ("response", self.response_values),
+            ("resolution", self.resolution_values),
+            ("satisfaction", self.satisfaction_values),
+        ):
+            out |= {f"answers.{section}.{k}": v for k, v in answers.items()}
+        out |= {
+            "callback.unreachable": self.unreachable,
+            "callback.refused": self.refused,
+            "period.timestamp": self.period_timestamp,
+            "period.start_day": self.period_start_day,
+            "period.timezone": self.timezone,
+            "eligibility.exclude_kinds": self.exclude_kinds,
+            "eligibility.count_merged": self.count_merged,
+            "exclusions.categories": self.exclusion_categories,
+            "exclusions.approvers": self.exclusion_approvers,
+            "adjustments.bonus_cap": self.bonus_cap,
+            "adjustments.deduction_cap": self.deduction_cap,
+            "attribution.mode": self.attribution,
+            "combine.months": self.combine,
+            "rounding.places": self.places,
+            "rounding.mode": self.rounding,
+            "rounding.round_rates": self.round_rates,
+            "rounding.clamp": self.clamp,
+            "ranking.groups": dict(self.ranking_groups),
+            "ranking.tie_break": self.tie_break,
+            "grades": tuple((g.label, g.min) for g in self.grades),
+            "guard.min_valid_callbacks": self.min_valid_callbacks,
+        }
+        return out
+
+    def describe(self) -> str:
+        """The rules as text (规则说明): source, then one ``key = value`` line per value, assumed ones marked.
+
+        A key is marked when it, or the section it belongs to, is listed in :attr:`assumed`.
+
+        Examples:
+            >>> lines = Rules.preset("beijing-2021").describe().splitlines()
+            >>> print(lines[4])
+            weights.response = 0.2
+            >>> print(lines[15])
+            answers.satisfaction.basically_satisfied = 1.0  (assumed)
+        """
+        lines = [f"{self.name}: {self.title}".rstrip(": "), f"source: {self.source}", ""]
+        for key, value in self.values().items():
+            assumed = any(key == a or key.startswith(f"{a}.") for a in self.assumed)
+            lines.append(f"{key} = {value}" + ("  (assumed)" if assumed else ""))
+        return "\n".join(lines)
+
     def grade(self, composite: Decimal) -> str | None:
         """The grade band (等级) of a composite, or ``None`` when no band reaches that low.
 

@@ -86,7 +86,9 @@ def _is_datetime(t: object) -> bool:
 
 
 def _unstructure_datetime(value: dt.datetime) -> str:
-    return dt.datetime.isoformat(value)  # the C method: same text as pendulum's, several times faster
+    return dt.datetime.isoformat(
+        value
+    )  # the C method: same text as pendulum's, several times faster
 
 
 def _structure_datetime(value: object, _: type) -> pendulum.DateTime:

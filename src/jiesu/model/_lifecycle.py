@@ -150,7 +150,7 @@ class Transition:
     source: str = ""
 
     def target(self, state: str) -> str:
-        """The state after this row fires in ``state``."""
+        """The target state (目标状态) after this row fires in ``state``."""
         return state if self.to == STAY else self.to
 
 
@@ -221,7 +221,7 @@ class Lifecycle:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Lifecycle:
-        """Load a lifecycle from a TOML file in the format of the bundled presets.
+        """Load a lifecycle from a TOML file (从文件加载流转规则) in the format of the bundled presets.
 
         Args:
             path: The file.
@@ -240,11 +240,11 @@ class Lifecycle:
 
     @classmethod
     def from_toml_text(cls, text: str, *, where: str = "<text>") -> Lifecycle:
-        """Load a lifecycle from TOML text (as :meth:`from_toml`), naming it ``where`` in errors."""
+        """Load a lifecycle from TOML text (从文本加载流转规则), naming it ``where`` in errors."""
         return _parse(text, where)
 
     def state(self, name: str) -> State:
-        """The state called ``name``.
+        """The state (状态) called ``name``.
 
         Raises:
             RuleError: The lifecycle has no such state.
@@ -257,16 +257,16 @@ class Lifecycle:
             ) from None
 
     def events_from(self, state: str) -> tuple[str, ...]:
-        """The event kinds some row allows in ``state``, in table order."""
+        """The event kinds (可接受事件) some row allows in ``state``, in table order."""
         kinds = (row.event for row in self.transitions if state in row.from_states)
         return tuple(dict.fromkeys(kinds))
 
     def rows(self, state: str, event: str) -> tuple[Transition, ...]:
-        """The rows for ``(state, event kind)``, in table order (empty when the event is not allowed)."""
+        """The rows (规则行) for ``(state, event kind)``, in table order (empty when not allowed)."""
         return self._index.get((state, event), ())
 
     def select(self, state: str, facts: Facts, event: Event) -> Transition:
-        """The row that fires for ``event`` in ``state``, after checking its guards.
+        """Select the row (匹配规则) that fires for ``event`` in ``state``, after checking its guards.
 
         Args:
             state: The ticket's current state.

@@ -476,7 +476,13 @@ def dumps(obj: object, *, include_personal_data: bool = False, indent: int | Non
 
 
 def from_document(doc: object, cls: type[T], *, lifecycle: Lifecycle | None = None) -> T:
-    """Read a model from a parsed JSON document (see :func:`loads`)."""
+    """Read a model from a parsed JSON document (读取文档), as :func:`loads` does for text.
+
+    Examples:
+        >>> from jiesu.model import Duration
+        >>> from_document(to_document(Duration.parse("24h")), Duration)
+        Duration(amount=24, unit=<TimeUnit.NATURAL_HOURS: 'natural_hours'>)
+    """
     _check_cls(cls)
     with _reading(lifecycle):
         result, problems = _document_problems(doc, cls)

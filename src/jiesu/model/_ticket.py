@@ -269,7 +269,7 @@ class Ticket:
         events: Iterable[Event],
         lifecycle: Lifecycle | None = None,
     ) -> Ticket:
-        """Build a ticket from a complaint and its history (the same as the constructor).
+        """Rebuild a ticket from a complaint and its history (由事件重建工单), as the constructor does.
 
         Args:
             complaint: The request.
@@ -282,7 +282,7 @@ class Ticket:
         return cls(complaint, tuple(events), lifecycle or _default_lifecycle())
 
     def apply(self, event: Event) -> Ticket:
-        """Return a new ticket with ``event`` appended (the old ticket is unchanged).
+        """Apply an event (流转): return a new ticket with ``event`` appended; the old one is unchanged.
 
         Raises:
             TransitionError: The current state refuses the event (named with state and event), a guard
@@ -292,7 +292,7 @@ class Ticket:
         return Ticket(self.complaint, (*self.events, event), self.lifecycle)
 
     def transition_for(self, event: Event) -> Transition:
-        """The row of the lifecycle table that ``event`` would fire, without applying it.
+        """The lifecycle row (流转规则) that ``event`` would fire, without applying it.
 
         Raises:
             TransitionError: The ticket would refuse the event (see :meth:`apply`).
@@ -308,7 +308,13 @@ class Ticket:
         return step(self.lifecycle, copy.copy(self._fold), event, self.complaint.received_at)
 
     def history(self) -> tuple[tuple[Event, str], ...]:
-        """Each event with the state it led to (流转记录), in order."""
+        """Each event with the state it led to (流转记录), in order.
+
+        Examples:
+            >>> from jiesu.model import example_tickets
+            >>> [state for _, state in example_tickets()[0].history()]
+            ['received', 'answered', 'archived']
+        """
         _, states = fold_events(self.complaint, self.events, self.lifecycle)
         return tuple(zip(self.events, states, strict=True))
 
@@ -439,10 +445,10 @@ class Ticket:
 
     @property
     def extension_pending(self) -> bool:
-        """Whether an extension request awaits its decision."""
+        """Whether an extension request awaits its decision (延期待审)."""
         return self._fold.extension_pending
 
     @property
     def exclusion_pending(self) -> bool:
-        """Whether an exclusion request awaits its decision."""
+        """Whether an exclusion request awaits its decision (剔除待审)."""
         return self._fold.exclusion_pending

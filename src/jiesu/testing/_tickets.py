@@ -50,6 +50,14 @@ def durations(*, units: Sequence[TimeUnit] | None = None) -> st.SearchStrategy[D
 
     Args:
         units: The time units to use (default: all).
+
+    Examples:
+        >>> from hypothesis import given
+        >>> from jiesu.model import TimeUnit
+        >>> @given(durations(units=[TimeUnit.WORKING_DAYS]))
+        ... def test_working_days(d):
+        ...     assert d.unit is TimeUnit.WORKING_DAYS and 1 <= d.amount <= 30
+        >>> test_working_days()
     """
     return st.builds(
         Duration,
@@ -201,6 +209,13 @@ def events(
 
     Raises:
         InvalidArgument: At draw time, for an unknown kind or fewer than two units.
+
+    Examples:
+        >>> from hypothesis import given
+        >>> @given(events("dispatch"))
+        ... def test_the_lead_is_never_a_co_handler(event):
+        ...     assert event.lead not in event.co_handlers
+        >>> test_the_lead_is_never_a_co_handler()
     """
     if kind is not None and kind not in EVENT_TYPES:
         msg = f"kind={kind!r} is not an event kind; allowed: {', '.join(EVENT_TYPES)}"

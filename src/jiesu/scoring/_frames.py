@@ -330,9 +330,14 @@ def _aggregate(
         aggregations = [
             nw.col(f"_i_{k}").sum().alias(k) for k, e in indicators.items() if e is not None
         ]
+    elif frame.implementation.is_polars() or frame.implementation.is_duckdb():
+        # these sum booleans directly (a cast first costs a pass); duckdb sums to HUGEINT, hence the cast
+        aggregations = [
+            e.sum().cast(nw.Int64).alias(k) for k, e in indicators.items() if e is not None
+        ]
     else:
         aggregations = [
-            e.cast(nw.Int64).sum().cast(nw.Int64).alias(k)  # duckdb sums to HUGEINT otherwise
+            e.cast(nw.Int64).sum().cast(nw.Int64).alias(k)
             for k, e in indicators.items()
             if e is not None
         ]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from jiesu.calendar import (
     MILESTONES,
     PRESETS,
+    CalendarOverlay,
     ClockStatus,
     DeadlinePolicy,
     Duration,
@@ -639,3 +640,8 @@ def test_extension_limits_as_data() -> None:
         DeadlinePolicy.preset("beijing").extension_problems([Duration(30, "natural_days")], CAL)
         == ()
     )
+
+
+def test_a_working_day_of_a_round_the_clock_unit_is_24_hours() -> None:
+    duty = CAL.with_overlay(CalendarOverlay.twenty_four_seven("值班室", "值班制度"))
+    assert convert(Duration(1, "working_days"), TimeUnit.WORKING_HOURS, duty) == 24.0

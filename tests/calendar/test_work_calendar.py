@@ -377,3 +377,11 @@ def test_every_covered_local_day_is_24_hours_long() -> None:
         assert start.add(days=1) - start == dt.timedelta(hours=24)
         assert start.offset == 8 * 3600
     assert CAL._tr_utc.size == 1
+
+
+def test_group_days_keep_an_overlays_hours() -> None:
+    early = CalendarOverlay("早班", "单位作息", hours=WorkingHours("08:00-11:00,14:00-17:00"))
+    women = CAL.with_overlay(early).for_group("women")
+    assert women.working_hours.default == ((28800, 39600), (50400, 61200))
+    assert women.working_time_between(at(2024, 3, 8), at(2024, 3, 9)) == dt.timedelta(hours=3)
+    assert women.working_time_between(at(2024, 3, 11), at(2024, 3, 12)) == dt.timedelta(hours=6)

@@ -256,7 +256,7 @@ class WorkCalendar:
                         (s, min(e, 12 * 3600)) for s, e in self._hours_on(day) if s < 12 * 3600
                     ]
                     by_date[day] = morning
-        hours = WorkingHours(self.hours.default, by_date)
+        hours = WorkingHours(self.working_hours.default, by_date)
         overlay = CalendarOverlay(
             f"group:{group}",
             "《全国年节及纪念日放假办法》第三条",
@@ -264,6 +264,11 @@ class WorkCalendar:
             hours=hours,
         )
         return self.with_overlay(overlay)
+
+    @property
+    def working_hours(self) -> WorkingHours:
+        """The working hours in force (工作时间): the calendar's hours with every overlay's laid over them."""
+        return self._effective_hours
 
     def _hours_on(self, day: dt.date) -> tuple[tuple[int, int], ...]:
         i = _ordinal(day) - self._t0

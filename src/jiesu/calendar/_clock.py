@@ -61,7 +61,7 @@ def convert(duration: Duration, unit: TimeUnit, calendar: WorkCalendar) -> float
     """Express ``duration`` in ``unit`` (换算时长), within one family: natural or working time.
 
     Natural days are 24 natural hours; a working day is the length of the calendar's default working
-    hours (7 h by default). Natural and working time cannot be converted into each other.
+    hours in force (7 h by default, 24 h for a 7×24 unit). Natural and working time cannot be converted into each other.
 
     Raises:
         CalendarError: The units belong to different families.
@@ -73,7 +73,7 @@ def convert(duration: Duration, unit: TimeUnit, calendar: WorkCalendar) -> float
     """
     if duration.unit == unit:
         return float(duration.amount)
-    day_hours = sum(e - s for s, e in calendar.hours.default) / 3600
+    day_hours = sum(e - s for s, e in calendar.working_hours.default) / 3600
     factors = {
         (TimeUnit.NATURAL_DAYS, TimeUnit.NATURAL_HOURS): 24.0,
         (TimeUnit.NATURAL_HOURS, TimeUnit.NATURAL_DAYS): 1 / 24,

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jiesu.errors import RuleError, ValidationError, ValidationReport
-from jiesu.model import UnitKind
+from jiesu.model import Unit, UnitKind
 from jiesu.scoring import COUNTS, Adjustment, Points, Rules, Tally
 from jiesu.scoring._tally import _scaled
 
@@ -202,7 +202,12 @@ def test_rank_within_groups_and_periods() -> None:
         ["2025-01", "2025-01", "2025-01", "2025-02", "2025-01"],
         [row, better, row, row, better],
     )
-    kinds = {"S01": UnitKind.STREET, "S02": "township", "D01": "district", "C01": "community"}
+    kinds = {
+        "S01": UnitKind.STREET,
+        "S02": "township",
+        "D01": Unit("D01", "示例区", "district"),
+        "C01": "community",
+    }
     card = t.scores(RULES, kinds=kinds)
     got = {(s.unit, s.period): (s.group, s.rank) for s in card.rows()}
     assert got == {

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jiesu.errors import Problem, RuleError, ValidationError, ValidationReport
+from jiesu.model import Unit
 from jiesu.scoring._rules import Points, Rules
 
 if TYPE_CHECKING:
@@ -435,8 +436,8 @@ class Tally:
 
         Args:
             rules: The rules.
-            kinds: Unit code → unit kind (``UnitKind`` or code) for ranking groups; without it every unit
-                is ranked in one group ``"all"``.
+            kinds: Unit code → unit kind (a ``UnitKind``, its code, or a ``jiesu.model.Unit``) for ranking
+                groups; without it every unit is ranked in one group ``"all"``.
             population: Unit code → resident population for 万人诉求量.
             adjustments: Bonuses and deductions per unit and period.
 
@@ -744,7 +745,8 @@ def _groups(
     for unit in units.tolist():
         if unit not in kinds:
             raise ValidationError("unit has no kind in the kinds table", field="kinds", value=unit)
-        names.append(rules.group_of(kinds[unit]) or "")
+        kind = kinds[unit]
+        names.append(rules.group_of(kind.kind if isinstance(kind, Unit) else kind) or "")
     return np.array(names, dtype=str).reshape(len(units))
 
 

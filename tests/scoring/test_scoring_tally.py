@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pickle
 from decimal import Decimal
 from typing import Any
 
@@ -42,7 +43,8 @@ def tallies(draw: st.DrawFn) -> Tally:
     units = draw(st.lists(st.sampled_from(["S01", "S02", "D01"]), min_size=n, max_size=n))
     periods = draw(st.lists(st.sampled_from(["2025-01", "2025-02"]), min_size=n, max_size=n))
     rows = draw(st.lists(count_rows(), min_size=n, max_size=n))
-    return Tally.from_counts(units, periods, rows)
+    categories = draw(st.lists(st.sampled_from(["", "噪声", "供暖"]), min_size=n, max_size=n))
+    return Tally.from_counts(units, periods, rows, categories=categories)
 
 
 @given(tallies(), tallies(), tallies())
@@ -56,9 +58,20 @@ def test_merge_is_associative_and_commutative(a: Tally, b: Tally, c: Tally) -> N
 def test_merge_adds_counts(a: Tally, b: Tally) -> None:
     merged = a + b
     assert merged.counts.sum() == a.counts.sum() + b.counts.sum()
-    for unit, period in zip(merged.units.tolist(), merged.periods.tolist(), strict=True):
-        row = merged.row(unit, period)
-        assert row == {k: a.row(unit, period)[k] + b.row(unit, period)[k] for k in COUNTS}
+    keys = zip(
+        merged.units.tolist(), merged.periods.tolist(), merged.categories.tolist(), strict=True
+    )
+    for unit, period, category in keys:
+        row = merged.row(unit, period, category)
+        assert row == {
+            k: a.row(unit, period, category)[k] + b.row(unit, period, category)[k] for k in COUNTS
+        }
+    assert merged.by_unit_period() == a.by_unit_period() + b.by_unit_period()
+
+
+@given(tallies())
+def test_tally_pickles_for_other_processes(t: Tally) -> None:
+    assert pickle.loads(pickle.dumps(t)) == t  # noqa: S301 - our own bytes, as multiprocessing sends them
 
 
 @given(tallies())

@@ -33,7 +33,9 @@ _X_PI: Final = math.pi * 3000.0 / 180.0
 # The standard out-of-China box: outside it, GCJ-02 is not applied (GCJ-02 == WGS-84).
 _BOX_LON: Final = (72.004, 137.8347)
 _BOX_LAT: Final = (0.8293, 55.8271)
-_INVERSE_TOL: Final = 1e-10
+# Each fixed-point step shrinks the error about 150-fold (the offset's slope is below 0.007), so a point
+# whose residual is under 1e-8 degrees is within about 1e-10 degrees after its last correction.
+_INVERSE_TOL: Final = 1e-8
 _MAX_ITER: Final = 40
 _GEOGRAPHIC: Final = frozenset({CRS.WGS84, CRS.CGCS2000})
 _MAX_LON: Final = 180.0
@@ -88,7 +90,7 @@ def _wgs_to_gcj(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 def _gcj_to_wgs(x: FloatArray, y: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Invert GCJ-02 by fixed-point iteration until every point's residual is below 1e-10 degrees."""
+    """Invert GCJ-02 by fixed-point iteration until every point is within about 1e-10 degrees."""
     return _invert(_wgs_to_gcj, x, y)
 
 
@@ -161,7 +163,7 @@ def convert_many(
     WGS-84 and CGCS2000 are treated as identical (they agree to centimetres). GCJ-02 is the published
     forward formula; outside the China box (see :func:`in_china_box`) GCJ-02 equals WGS-84. The inverse
     GCJ-02 → WGS-84 (and BD-09 → GCJ-02) is solved by vectorized fixed-point iteration until every point's
-    residual is below 1e-10 degrees, so round trips agree to better than 1e-7 degrees. NaN in gives NaN out.
+    error is about 1e-10 degrees, so round trips agree to far better than 1e-7 degrees. NaN in gives NaN out.
 
     Args:
         lons: Longitudes in degrees (any array-like).

@@ -10,15 +10,20 @@ from jiesu.model import (
     CONDITIONS,
     EVENT_TYPES,
     STAY,
+    WINDOW_MILESTONES,
     Complaint,
     Dispatch,
+    Duration,
     ExtensionDecision,
     FirstContact,
     Intake,
     Lifecycle,
+    Reopen,
+    ReturnRequest,
     SignFor,
     Ticket,
     TrackingStop,
+    Window,
 )
 
 if TYPE_CHECKING:
@@ -208,7 +213,7 @@ def test_user_file_guards_with_actor() -> None:
         (
             'to = "open"',
             'to = "open"\nweight = 2',
-            r"^<text>: transitions\[0\].weight: unknown key; allowed: actor, event, from, requires, source, to, when \(got 2\)$",
+            r"^<text>: transitions\[0\].weight: unknown key; allowed: actor, event, from, requires, source, to, when, within \(got 2\)$",
         ),
         (
             "[lifecycle]",
@@ -264,3 +269,77 @@ def test_stay_constant() -> None:
     assert sign.target("dispatched") == "signed"
     t = Ticket(complaint(), (Intake(h(0)), Dispatch(h(1), "S1")))
     assert t.apply(SignFor(h(2), "S1")).state == "signed"
+
+
+WINDOWED = (
+    MINI
+    + """
+[[transitions]]
+from = ["open"]
+event = "dispatch"
+to = "stay"
+
+[[transitions]]
+from = ["open"]
+event = "return_request"
+to = "stay"
+within = { since = "dispatched_at", duration = "24h" }
+
+[[transitions]]
+from = ["open"]
+event = "reopen"
+to = "stay"
+within = { since = "signed_at", duration = "1.5d" }
+"""
+)
+
+
+def test_time_window_guard() -> None:
+    lc = Lifecycle.from_toml_text(WINDOWED)
+    row = lc.rows("open", "return_request")[0]
+    assert row.within == Window("dispatched_at", Duration(24, "natural_hours"))
+    t = Ticket(complaint(), (Intake(h(0)), Dispatch(h(1), "S1")), lc)
+    assert t.apply(ReturnRequest(h(25), "S1", "x")).return_count == 1
+    with pytest.raises(
+        TransitionError,
+        match=r"^event 'return_request' is not allowed in state 'open': only allowed within 24 自然小时 after dispatched_at \(2025-03-03T10:30:00\+08:00\); at 2025-03-04T10:31:00\+08:00 is later than 2025-03-04T10:30:00\+08:00$",
+    ):
+        t.apply(ReturnRequest(T0.add(hours=25, minutes=1), "S1", "x"))
+    with pytest.raises(
+        TransitionError, match=r"its time window starts at signed_at, which has not happened"
+    ):
+        t.apply(Reopen(h(2)))
+    assert Window("signed_at", Duration(1.5, "natural_days")).deadline(T0) == T0.add(hours=36)
+    assert "signed_at" in WINDOW_MILESTONES
+
+
+@pytest.mark.parametrize(
+    ("within", "message"),
+    [
+        (
+            '{ since = "birth", duration = "1d" }',
+            r"transitions\[3\].within.since: must be one of first_dispatched_at, ",
+        ),
+        (
+            '{ since = "signed_at", duration = "soon" }',
+            r"transitions\[3\].within.duration: must be a number and a unit .* \(got 'soon'\)$",
+        ),
+        (
+            '{ since = "signed_at", duration = "1wd" }',
+            r"transitions\[3\].within.duration: must be in natural hours or days \(working time needs jiesu.calendar\) \(got '1wd'\)$",
+        ),
+        (
+            '{ since = "signed_at", duration = "1d", grace = 1 }',
+            r"transitions\[3\].within.grace: unknown key; allowed: duration, since",
+        ),
+        ('{ since = "signed_at" }', r"transitions\[3\].within.duration: missing key"),
+        ("3", r"transitions\[3\].within: must be a table \(got 3\)$"),
+    ],
+)
+def test_bad_time_windows(within: str, message: str) -> None:
+    text = (
+        MINI
+        + f'\n[[transitions]]\nfrom = ["open"]\nevent = "reopen"\nto = "stay"\nwithin = {within}\n'
+    )
+    with pytest.raises(DataFormatError, match=message):
+        Lifecycle.from_toml_text(text)

@@ -27,8 +27,7 @@ from jiesu.model import (
 from jiesu.testing import _tickets, durations, events, invalid_events, tickets
 
 BJ = Lifecycle.preset("beijing")
-MINI = Lifecycle.from_toml_text(
-    """
+MINI_TEXT = """
 [lifecycle]
 name = "mini"
 initial = "new"
@@ -60,7 +59,7 @@ from = ["open"]
 event = "archive"
 to = "done"
 """
-)
+MINI = Lifecycle.from_toml_text(MINI_TEXT)
 
 
 @settings(max_examples=30)
@@ -132,10 +131,25 @@ def test_no_events(ticket: Ticket) -> None:
     assert ticket.state == "new"
 
 
+WINDOWED = Lifecycle.from_toml_text(
+    MINI_TEXT.replace(
+        'event = "sign_for"\nto = "stay"',
+        'event = "sign_for"\nto = "stay"\nwithin = { since = "dispatched_at", duration = "6h" }',
+    )
+)
+
+
 @settings(max_examples=15)
 @given(tickets(lifecycle=MINI, units=["A", "B"], complaint=st.from_type(Complaint)))
 def test_custom_lifecycle(ticket: Ticket) -> None:
     assert ticket.lifecycle is MINI
+
+
+@settings(max_examples=15)
+@given(tickets(lifecycle=WINDOWED, units=["A", "B"]))
+def test_custom_lifecycle_with_a_time_window(ticket: Ticket) -> None:
+    assert Ticket.from_events(ticket.complaint, ticket.events, WINDOWED) == ticket
+    assert WINDOWED.rows("open", "sign_for")[0].within is not None
 
 
 @pytest.mark.parametrize(

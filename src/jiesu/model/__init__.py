@@ -47,7 +47,16 @@ from jiesu.model._events import (
     TrackingStop,
 )
 from jiesu.model._examples import example_tickets
-from jiesu.model._lifecycle import ACTOR_GUARDS, CONDITIONS, STAY, Lifecycle, State, Transition
+from jiesu.model._lifecycle import (
+    ACTOR_GUARDS,
+    CONDITIONS,
+    STAY,
+    WINDOW_MILESTONES,
+    Lifecycle,
+    State,
+    Transition,
+    Window,
+)
 from jiesu.model._serial import (
     MODELS,
     SCHEMA_VERSION,
@@ -70,6 +79,7 @@ __all__ = [
     "MODELS",
     "SCHEMA_VERSION",
     "STAY",
+    "WINDOW_MILESTONES",
     "AnsweredAtIntake",
     "Arbitration",
     "Archive",
@@ -113,6 +123,7 @@ __all__ = [
     "Unit",
     "UnitKind",
     "Urgency",
+    "Window",
     "aware",
     "dump_jsonl",
     "dumps",

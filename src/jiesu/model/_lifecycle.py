@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
-from jiesu.errors import DataFormatError, RuleError, TransitionError
+from jiesu.errors import DataFormatError, JiesuError, RuleError, TransitionError
+from jiesu.model._duration import Duration
+from jiesu.model._enums import TimeUnit
 from jiesu.model._events import EVENT_TYPES, Event
 
 if TYPE_CHECKING:
@@ -127,6 +129,45 @@ class State:
     open: bool
 
 
+WINDOW_MILESTONES: Final = (
+    "first_dispatched_at",
+    "dispatched_at",
+    "signed_at",
+    "first_contact_at",
+    "replied_at",
+    "closed_at",
+)
+"""The milestones a transition's time window may start at (the ticket properties of the same names)."""
+
+
+@attrs.frozen
+class Window:
+    """A time window guard (时间窗口): the event must come within ``duration`` after the ``since`` milestone.
+
+    Only natural hours and days are allowed here: windows in working time need the working calendar
+    (``jiesu.calendar``), which the model does not depend on.
+
+    Attributes:
+        since: The milestone, one of :data:`WINDOW_MILESTONES`.
+        duration: The natural duration.
+    """
+
+    since: str
+    duration: Duration
+
+    def deadline(self, start: pendulum.DateTime) -> pendulum.DateTime:
+        """The latest allowed time (截止时间) for a window starting at ``start``.
+
+        Examples:
+            >>> import pendulum
+            >>> w = Window("dispatched_at", Duration.parse("2d"))
+            >>> w.deadline(pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai")).isoformat()
+            '2025-03-05T09:00:00+08:00'
+        """
+        hours = self.duration.amount * (24 if self.duration.unit is TimeUnit.NATURAL_DAYS else 1)
+        return start.add(seconds=round(hours * 3600))
+
+
 @attrs.frozen
 class Transition:
     """One row of the transition table (流转规则): from states, on an event kind, to a state, with guards.
@@ -139,6 +180,7 @@ class Transition:
         when: Named conditions (see :data:`CONDITIONS`), all of which must hold; ``!`` negates.
         requires: Event fields that must be non-empty.
         source: Where the rule comes from.
+        within: A time window: the event must come no later than a natural duration after a milestone.
     """
 
     from_states: tuple[str, ...]
@@ -148,6 +190,7 @@ class Transition:
     when: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
     source: str = ""
+    within: Window | None = None
 
     def target(self, state: str) -> str:
         """The target state (目标状态) after this row fires in ``state``."""
@@ -305,9 +348,29 @@ def _check_guards(row: Transition, state: str, facts: Facts, event: Event) -> No
             state=state,
             event=event.kind,
         )
+    if row.within is not None:
+        _check_window(row.within, state, facts, event)
     for name in row.requires:
         if getattr(event, name) in (None, ""):
             raise TransitionError(f"field {name!r} is required", state=state, event=event.kind)
+
+
+def _check_window(window: Window, state: str, facts: Facts, event: Event) -> None:
+    start = getattr(facts, window.since)
+    if start is None:
+        raise TransitionError(
+            f"its time window starts at {window.since}, which has not happened",
+            state=state,
+            event=event.kind,
+        )
+    deadline = window.deadline(start)
+    if event.at > deadline:
+        raise TransitionError(
+            f"only allowed within {window.duration} after {window.since} ({start.isoformat()}); "
+            f"at {event.at.isoformat()} is later than {deadline.isoformat()}",
+            state=state,
+            event=event.kind,
+        )
 
 
 @functools.cache
@@ -423,7 +486,9 @@ def _states(reader: _Reader, data: dict[str, Any]) -> tuple[State, ...]:
 
 
 def _transition(reader: _Reader, data: object, key: str, states: set[str]) -> Transition:  # noqa: C901 - one check per key
-    table = reader.table(data, key, {"from", "event", "to", "actor", "when", "requires", "source"})
+    table = reader.table(
+        data, key, {"from", "event", "to", "actor", "when", "requires", "source", "within"}
+    )
     from_states = reader.strings(table, key, "from")
     for state in from_states:
         if state not in states:
@@ -455,7 +520,9 @@ def _transition(reader: _Reader, data: object, key: str, states: set[str]) -> Tr
     for name in requires:
         if name not in fields or name == "at":
             raise reader.fail(f"{key}.requires", f"event {event!r} has no such field", name)
+    within = _window(reader, table["within"], f"{key}.within") if "within" in table else None
     return Transition(
+        within=within,
         from_states=from_states,
         event=event,
         to=to,
@@ -464,3 +531,22 @@ def _transition(reader: _Reader, data: object, key: str, states: set[str]) -> Tr
         requires=requires,
         source=reader.get(table, key, "source", str, ""),
     )
+
+
+def _window(reader: _Reader, data: object, key: str) -> Window:
+    table = reader.table(data, key, {"since", "duration"})
+    since = reader.get(table, key, "since", str, _REQUIRED)
+    if since not in WINDOW_MILESTONES:
+        raise reader.fail(f"{key}.since", f"must be one of {', '.join(WINDOW_MILESTONES)}", since)
+    text = reader.get(table, key, "duration", str, _REQUIRED)
+    try:
+        duration = Duration.parse(text)
+    except JiesuError as exc:
+        raise reader.fail(f"{key}.duration", exc.reason, text) from None
+    if duration.unit not in (TimeUnit.NATURAL_HOURS, TimeUnit.NATURAL_DAYS):
+        raise reader.fail(
+            f"{key}.duration",
+            "must be in natural hours or days (working time needs jiesu.calendar)",
+            text,
+        )
+    return Window(since, duration)

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jiesu.errors import ValidationError, ValidationReport
+from jiesu.sample import raw_score_table
 from jiesu.scoring import (
     ZH_HEADERS,
     Adjustment,
@@ -383,3 +384,24 @@ def test_breakdown_frame_needs_ids_and_reads_labels() -> None:
     )
     assert b.responded == {"T1": 1, "T3": 0}
     assert b.no_valid_callback == {"T2": "no valid callback: no callback yet (未回访)"}
+
+
+@pytest.mark.parametrize("backend", list(BACKENDS))
+def test_sample_export_bad_rows_are_all_found(backend: str) -> None:
+    raw = raw_score_table(n=200, seed=1)
+    data = {name: [row[name] for row in raw.rows] for name in raw.headers}
+    tally, report = tally_frame(
+        BACKENDS[backend](data), rules=RULES, columns=ColumnMap.chinese(), errors="collect"
+    )
+    assert report.rows == tuple(raw.rows[i]["工单编号"] for i in sorted(raw.bad_rows))
+    assert {p.field for p in report.problems} == {
+        "是否满意",
+        "是否解决",
+        "回访结果",
+        "是否联系",
+        "承办单位",
+        "考核周期",
+        "主办/协办",
+        "是否剔除",
+    }
+    assert tally.counts.sum() > 0

@@ -149,7 +149,7 @@ class _Coded:
         if dtype == nw.Boolean:
             self.kind = "bool"
             self.expr = col
-            self.invalid = col.is_null()
+            self.invalid = col.is_null() if null_is is None else nw.lit(value=False)
         elif dtype.is_integer():
             self.kind = "int"
             self.expr = col
@@ -188,6 +188,12 @@ class _Coded:
         return hit.fill_null(value=self.null_is != code)
 
 
+def _blank(name: str, dtype: Any) -> nw.Expr:  # noqa: ANN401 - a narwhals dtype
+    """A missing key: null, or an empty string in a text column."""
+    col = nw.col(name)
+    return col.is_null() | (col == "") if dtype == nw.String else col.is_null()
+
+
 def _required(frame: Any, cols: ColumnMap) -> Any:  # noqa: ANN401 - a narwhals schema
     schema = frame.collect_schema()
     for name in ("unit", "period", "callback", "contacted", "solved", "satisfaction"):
@@ -202,6 +208,10 @@ def _required(frame: Any, cols: ColumnMap) -> Any:  # noqa: ANN401 - a narwhals 
 
 
 _REASONS: Final = {
+    "answered_at_intake": "unknown flag; allowed: 是/否, yes/no, 1/0",
+    "not_dispatched": "unknown flag; allowed: 是/否, yes/no, 1/0",
+    "excluded": "unknown flag; allowed: 是/否, yes/no, 1/0",
+    "role": "unknown role; allowed: 主办/协办, lead/co_handler, 1/0",
     "callback": "unknown callback outcome; allowed: 0-3 or none/answered/unreachable/refused",
     "contacted": "unknown answer; allowed: 是/否, yes/no, 1/0",
     "solved": "unknown answer; allowed: 是/否, yes/no, 1/0",
@@ -220,42 +230,39 @@ class _Plan:
         self.con = _Coded(cols.contacted, schema[cols.contacted], YES_NO_CODES, 1)
         self.sol = _Coded(cols.solved, schema[cols.solved], YES_NO_CODES, 1)
         self.sat = _Coded(cols.satisfaction, schema[cols.satisfaction], SATISFACTION_CODES, 2)
-        flags = []
+        flags: list[tuple[str, _Coded]] = []
         for name in ("answered_at_intake", "not_dispatched"):
             column = getattr(cols, name)
             if column is not None:
-                flags.append(("skip", _Coded(column, schema[column], _FLAG_CODES, 1, null_is=0)))
-        if cols.role is not None and rules.attribution == "lead":
-            flags.append(("keep", _Coded(cols.role, schema[cols.role], _ROLE_CODES, 1)))
+                flags.append((name, _Coded(column, schema[column], _FLAG_CODES, 1, null_is=0)))
+        if cols.role is not None:
+            flags.append(("role", _Coded(cols.role, schema[cols.role], _ROLE_CODES, 1)))
         self.excl = None
         if cols.excluded is not None:
             self.excl = _Coded(cols.excluded, schema[cols.excluded], _FLAG_CODES, 1, null_is=0)
-        coded = [
-            self.cb,
-            self.con,
-            self.sol,
-            self.sat,
-            *(c for _, c in flags),
-            *([self.excl] if self.excl else []),
-        ]
+            flags.append(("excluded", self.excl))
         self.setup: dict[str, nw.Expr] = {}
-        for c in coded:
+        for c in (self.cb, self.con, self.sol, self.sat, *(c for _, c in flags)):
             self.setup |= c.setup
         self.counted: nw.Expr | None = None
-        for how, c in flags:
-            part = c.eq(1) if how == "keep" else c.is_not(1)
+        for name, c in flags:
+            if name == "excluded" or (name == "role" and rules.attribution != "lead"):
+                continue
+            part = c.eq(1) if name == "role" else c.is_not(1)
             self.counted = part if self.counted is None else self.counted & part
         answered = self.cb.eq(1)
-        self.bad = {
+        answers = {
             "callback": self.cb.invalid,
             "contacted": answered & self.con.invalid,
             "solved": answered & self.sol.invalid,
             "satisfaction": answered & self.sat.invalid,
-            "unit": nw.col(cols.unit).is_null(),
-            "period": nw.col(cols.period).is_null(),
+            "unit": _blank(cols.unit, schema[cols.unit]),
+            "period": _blank(cols.period, schema[cols.period]),
         }
-        any_bad = functools.reduce(operator.or_, self.bad.values()).fill_null(value=False)
-        self.any_bad = any_bad if self.counted is None else self.counted & any_bad
+        if self.counted is not None:  # answers matter on rows that count; flags on every row
+            answers = {k: self.counted & e for k, e in answers.items()}
+        self.bad: dict[str, nw.Expr] = answers | {name: c.invalid for name, c in flags}
+        self.any_bad = functools.reduce(operator.or_, self.bad.values()).fill_null(value=False)
 
     def indicators(self) -> dict[str, nw.Expr | None]:
         """Per :data:`COUNTS` entry, the rows it counts (``None`` = every row)."""
@@ -289,7 +296,7 @@ def _problems(frame: Any, plan: _Plan, *, eager: bool) -> list[Problem]:  # noqa
     if row_col is None and eager:
         frame = frame.with_row_index("_row")
         row_col = "_row"
-    value_cols = [getattr(cols, k) for k in _REASONS]
+    value_cols = [getattr(cols, k) for k in plan.bad]
     keep = [*dict.fromkeys([*value_cols, *([row_col] if row_col else [])])]
     rows_frame = frame.filter(plan.any_bad).select(
         *keep, *(expr.fill_null(value=False).alias(f"_bad_{k}") for k, expr in plan.bad.items())
@@ -301,7 +308,7 @@ def _problems(frame: Any, plan: _Plan, *, eager: bool) -> list[Problem]:  # noqa
         problems.extend(
             Problem(where, getattr(cols, k), _shown(row[getattr(cols, k)]), reason)
             for k, reason in _REASONS.items()
-            if row[f"_bad_{k}"]
+            if k in plan.bad and row[f"_bad_{k}"]
         )
     return problems
 

@@ -282,3 +282,25 @@ def test_emptied_uses_none_where_text_is_refused() -> None:
     assert _tickets._emptied(sign, ("actor",)) == SignFor(c.received_at, None)
     request = ReturnRequest(c.received_at, "A", "x")
     assert _tickets._emptied(request, ("reason",)) == ReturnRequest(c.received_at, "A", "")
+
+
+@settings(max_examples=25)
+@given(tickets(lifecycle=WINDOWED, min_events=2, max_events=3, units=["A", "B"]), st.data())
+def test_invalid_events_after_a_window(ticket: Ticket, data: st.DataObject) -> None:
+    event = data.draw(invalid_events(ticket, units=["A", "B"]))
+    with pytest.raises(TransitionError):
+        ticket.apply(event)
+
+
+@given(st.data(), jiesu.testing.complaints())
+def test_windowed_rows_need_their_milestone(data: st.DataObject, c: Complaint) -> None:
+    opened = Ticket(c, (Intake(c.received_at),), WINDOWED)
+    rows = [r for r in WINDOWED.transitions if "open" in r.from_states]
+    assert _tickets._windowed(opened, rows) == []
+    dispatched = opened.apply(Dispatch(c.received_at, "A"))
+    [(row, deadline)] = _tickets._windowed(dispatched, rows)
+    assert row.event == "sign_for"
+    assert deadline == c.received_at.add(hours=6)
+    late = data.draw(invalid_events(dispatched, units=["A", "B"]))
+    with pytest.raises(TransitionError):
+        dispatched.apply(late)

@@ -458,6 +458,16 @@ def _refused(ticket: Ticket, event: Event) -> bool:
     return False
 
 
+def _windowed(ticket: Ticket, rows: list[Transition]) -> list[tuple[Transition, pendulum.DateTime]]:
+    """The rows with a time window whose milestone has happened, with their deadlines."""
+    found = []
+    for row in rows:
+        start = getattr(ticket, row.within.since) if row.within is not None else None
+        if row.within is not None and start is not None:
+            found.append((row, row.within.deadline(start)))
+    return found
+
+
 def _emptied(event: Event, names: tuple[str, ...]) -> Event:
     """The event with the named fields empty ("" for text, None otherwise)."""
     for name in names:
@@ -474,7 +484,8 @@ def invalid_events(draw: st.DrawFn, ticket: Ticket, *, units: Sequence[str] = UN
 
     Draws one of: an event kind its state does not allow; an allowed event dated before the last one; an
     allowed event sent by a unit the guard does not accept; an allowed event with a required field
-    emptied. Every drawn event makes ``ticket.apply`` raise :class:`~jiesu.errors.TransitionError`.
+    emptied; an allowed event after its time window closed. Every drawn event makes ``ticket.apply``
+    raise :class:`~jiesu.errors.TransitionError`.
 
     Args:
         draw: Supplied by Hypothesis (not passed by the caller).
@@ -503,6 +514,7 @@ def invalid_events(draw: st.DrawFn, ticket: Ticket, *, units: Sequence[str] = UN
         "kind": bool(refusable),
         "actor": any(r.actor != "any" for r in rows),
         "required": any(r.requires for r in rows),
+        "window": bool(_windowed(ticket, rows)),
     }
     ways = [way for way, ok in possible.items() if ok]
     if not ways:  # pragma: no cover - a table allowing every kind and nothing else is not sensible
@@ -526,9 +538,13 @@ def invalid_events(draw: st.DrawFn, ticket: Ticket, *, units: Sequence[str] = UN
         outsider = draw(st.sampled_from([u for u in (*codes, "X99") if u not in accepted]))
         built: Any = _build(draw, row.event, at, attrs.evolve(ctx, row=row))
         event = attrs.evolve(built, actor=outsider)
-    else:
+    elif way == "required":
         row = draw(st.sampled_from([r for r in rows if r.requires]))
         event = _emptied(_build(draw, row.event, at, attrs.evolve(ctx, row=row)), row.requires)
+    else:
+        row, deadline = draw(st.sampled_from(_windowed(ticket, rows)))
+        after = max(last, deadline).add(seconds=draw(st.integers(1, _MAX_GAP_SECONDS)))
+        event = _build(draw, row.event, after, attrs.evolve(ctx, row=row))
     if not _refused(ticket, event):  # pragma: no cover - e.g. another row accepts the emptied field
         reject()
     return event

@@ -13,19 +13,39 @@ Examples:
     >>> test_received_at_is_aware()
 """
 
-from hypothesis import strategies as st
+_READY = False
 
-from jiesu.model import EVENT_TYPES, Duration, Lifecycle, Ticket
-from jiesu.testing._strategies import (
+
+def _hypothesis_setup_hook() -> None:
+    """Entry point Hypothesis calls on start-up: register jiesu's types for ``st.from_type``.
+
+    Defined before any import: when a program imports ``jiesu.testing`` before Hypothesis, Hypothesis runs
+    its entry points while this module is still half-imported; the hook then does nothing and the
+    registration at the end of this module does the work.
+    """
+    if _READY:
+        register()
+
+
+from hypothesis import strategies as st  # noqa: E402 - after the hook, see its docstring
+
+from jiesu.model import EVENT_TYPES, Duration, Lifecycle, Ticket  # noqa: E402
+from jiesu.testing._strategies import (  # noqa: E402
     callers,
     complaints,
     locations,
     phones,
-    register,
     units,
     zoned_datetimes,
 )
-from jiesu.testing._tickets import UNIT_CODES, durations, events, invalid_events, tickets
+from jiesu.testing._strategies import register as _register_base  # noqa: E402
+from jiesu.testing._tickets import (  # noqa: E402
+    UNIT_CODES,
+    durations,
+    events,
+    invalid_events,
+    tickets,
+)
 
 __all__ = [
     "UNIT_CODES",
@@ -43,9 +63,13 @@ __all__ = [
 ]
 
 
-def _register_all() -> None:
-    """Register the base models and the ticket models for ``st.from_type`` (idempotent)."""
-    register()
+def register() -> None:
+    """Register every jiesu model for ``st.from_type`` (注册测试策略); idempotent.
+
+    Importing :mod:`jiesu.testing` already does this, and Hypothesis's entry point does it for suites
+    that never import this module.
+    """
+    _register_base()
     st.register_type_strategy(Duration, durations())
     st.register_type_strategy(Ticket, tickets())
     st.register_type_strategy(Lifecycle, st.builds(Lifecycle.preset, st.just("beijing")))
@@ -53,9 +77,5 @@ def _register_all() -> None:
         st.register_type_strategy(cls, events(kind))
 
 
-def _hypothesis_setup_hook() -> None:
-    """Entry point Hypothesis calls on start-up: register jiesu's types for ``st.from_type``."""
-    _register_all()
-
-
-_register_all()
+register()
+_READY = True

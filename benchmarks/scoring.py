@@ -36,7 +36,7 @@ import numpy as np  # noqa: E402
 import numpy.typing as npt  # noqa: E402
 import pandas as pd  # noqa: E402
 import polars as pl  # noqa: E402
-import pyarrow as pa  # type: ignore[import-untyped]  # noqa: E402 - pyarrow ships no stubs
+import pyarrow as pa  # noqa: E402 - imported after the path fix above
 
 from _common import measure, mib, print_table  # noqa: E402
 from jiesu.scoring import ColumnMap, Rules, score_frame, score_many  # noqa: E402

@@ -1,33 +1,99 @@
-"""The ``jiesu`` command (命令行): demo, calendar, deadline, route, score and report."""
+"""The ``jiesu`` command (命令行): demo, calendar, deadline, route, score and report.
+
+Exit codes: 0 success; 1 bad input data (every bad row is printed with its row number); 2 bad usage
+(an unknown option or a malformed argument); 3 a missing optional dependency.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
-from jiesu.errors import MissingDependencyError
+from jiesu.errors import JiesuError, MissingDependencyError, Problem, ValidationReport
 from jiesu.model import Ticket, example_tickets
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
 try:
     import typer
     from rich.console import Console
+    from rich.progress import Progress
     from rich.table import Table
 except ImportError as exc:  # pragma: no cover - exercised only without the cli extra installed
     raise MissingDependencyError(exc.name or "typer", extra="cli") from exc
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    import pyarrow as pa
+
+    from jiesu.calendar import WorkCalendar
+    from jiesu.report import MonthlyRun
+    from jiesu.routing import Router
+
+EXIT_DATA = 1
+EXIT_USAGE = 2
+EXIT_DEPENDENCY = 3
 
 app = typer.Typer(
     name="jiesu",
     help="jiesu 接诉: 12345 hotline tickets, working calendar, routing and scoring.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode="rich",
 )
+calendar_app = typer.Typer(
+    help="China's working calendar (工作日历): workdays, 调休, counting.", no_args_is_help=True
+)
+app.add_typer(calendar_app, name="calendar")
+
+
+def _make_console(*, stderr: bool = False) -> Console:
+    """A console of the terminal's width, or 120 columns when output goes to a file or pipe."""
+    probe = Console(stderr=stderr)
+    return probe if probe.is_terminal else Console(stderr=stderr, width=120)
+
+
+console = _make_console()
+err_console = _make_console(stderr=True)
+GROUP_ORDER = ("街道乡镇", "区级部门", "市级部门", "公共服务企业", "社区村", "区", "热线中心")
+"""The order the demo prints ranking groups in."""
 
 
 @app.callback()
 def _root() -> None:
     """Jiesu 接诉: 12345 hotline tickets, working calendar, routing and scoring."""
+
+
+def _fail(error: JiesuError) -> typer.Exit:
+    """Print a jiesu error (every row of a report) and return the exit to raise."""
+    if isinstance(error, ValidationReport):
+        err_console.print(f"[bold red]{error.reason.splitlines()[0]}[/]")
+        for line in error.lines():
+            err_console.print(f"  {line}", markup=False, highlight=False)
+        return typer.Exit(EXIT_DATA)
+    if isinstance(error, MissingDependencyError):
+        err_console.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+        return typer.Exit(EXIT_DEPENDENCY)
+    err_console.print(f"[bold red]error:[/] {error}", highlight=False)
+    return typer.Exit(EXIT_DATA)
+
+
+def _progress() -> tuple[Progress | None, Callable[[str, int, int], None] | None]:
+    """A progress bar on a terminal only; ``(None, None)`` when output is piped."""
+    if not console.is_terminal:
+        return None, None
+    bar = Progress(console=console, transient=True)
+    tasks: dict[str, Any] = {}
+
+    def advance(step: str, done: int, total: int) -> None:
+        if step not in tasks:
+            tasks[step] = bar.add_task(step, total=total)
+        bar.update(tasks[step], completed=done)
+
+    return bar, advance
+
+
+# --- example tickets ---------------------------------------------------------------------------
 
 
 def _history(ticket: Ticket) -> str:
@@ -70,17 +136,517 @@ def history_table(ticket: Ticket) -> Table:
 
 
 @app.command()
-def demo(
-    seed: Annotated[int, typer.Option(help="Seed of the sample month.")] = 2025,
+def examples(
+    seed: Annotated[int, typer.Option(help="Seed that moves the example times.")] = 2025,
 ) -> None:
-    """Run the main job on the bundled sample and print the result (演示)."""
-    console = Console()
+    """Show example tickets through the Beijing lifecycle (示例工单): histories and states."""
     tickets = example_tickets(seed)
-    console.print(summary_table(tickets, title=f"jiesu demo (seed {seed}): 示例工单"))
+    console.print(summary_table(tickets, title=f"jiesu examples (seed {seed}): 示例工单"))
     for ticket in tickets:
         console.print(history_table(ticket))
+
+
+# --- demo and report -------------------------------------------------------------------------------
+
+
+def _scorecard_tables(run: MonthlyRun, *, top: int) -> list[Table]:
+    """The top units of each ranking group, one table per group in :data:`GROUP_ORDER`."""
+    from jiesu.report import GROUP_LABELS  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    names = {u.code: u.name for u in run.units}
+    kinds = {u.code: u.kind for u in run.units}
+    rows: dict[str, list[Any]] = {}
+    for s in run.scores():
+        unit = str(s.unit)
+        group = GROUP_LABELS[kinds[unit]] if unit in kinds else str(s.group)
+        if s.rank is not None and len(rows.setdefault(group, [])) < top:
+            rows[group].append(s)
+    tables = []
+    order = {g: i for i, g in enumerate(GROUP_ORDER)}
+    for group in sorted(rows, key=lambda g: (order.get(g, len(order)), g)):
+        table = Table(title=f"{run.period} {group} 三率考评排名 top {top} (rules {run.rules.name})")
+        for column in (
+            "排名",
+            "单位",
+            "工单",
+            "有效回访",
+            "响应率",
+            "解决率",
+            "满意率",
+            "综合成绩",
+            "等级",
+        ):
+            table.add_column(column, justify="left" if column in ("单位", "等级") else "right")
+        for s in rows[group]:
+            table.add_row(
+                str(s.rank),
+                names.get(str(s.unit), str(s.unit)),
+                str(s.volume),
+                str(s.valid),
+                str(s.response),
+                str(s.resolution),
+                str(s.satisfaction),
+                str(s.composite),
+                s.grade or "",
+            )
+        tables.append(table)
+    return tables
+
+
+def _summary_table(run: MonthlyRun) -> Table:
+    from jiesu.report import STATUS_LABELS  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    in_period = [
+        i for i, c in enumerate(run.complaints) if c.received_at.format("YYYY-MM") == run.period
+    ]
+    decisions = [run.decisions[i] for i in in_period]
+    tickets = [run.tickets[i] for i in in_period]
+    table = Table(title=f"{run.period} 月度概况 summary")
+    table.add_column("指标 measure")
+    table.add_column("数量 count", justify="right")
+    table.add_row("受理诉求 complaints received", str(len(in_period)))
+    table.add_row("直派 direct dispatch", str(sum(not d.backstop for d in decisions)))
+    table.add_row("区级转派 district backstop", str(sum(d.backstop for d in decisions)))
+    table.add_row("即时办结 answered at intake", str(sum(t.answered_at_intake for t in tickets)))
+    table.add_row("退单 returns", str(sum(t.return_count for t in tickets)))
+    table.add_row("重办 reopened", str(sum(t.reopen_count for t in tickets)))
+    statuses: dict[str, int] = {}
+    for i in in_period:
+        reply = run.clocks[i].get("reply")
+        if reply is not None:
+            label = STATUS_LABELS[reply.status]
+            statuses[label] = statuses.get(label, 0) + 1
+    for label, count in statuses.items():
+        table.add_row(f"办理时限 reply: {label}", str(count))
+    return table
+
+
+def _run_month(year: int, month: int, seed: int, months: int, per_month: int | None) -> MonthlyRun:
+    from jiesu.report import run_sample_month  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    bar, advance = _progress()
+    if bar is None:
+        return run_sample_month(
+            year=year, month=month, seed=seed, months=months, per_month=per_month
+        )
+    with bar:  # pragma: no cover - only on a real terminal
+        return run_sample_month(
+            year=year, month=month, seed=seed, months=months, per_month=per_month, progress=advance
+        )
+
+
+Year = Annotated[int, typer.Option(help="Year of the scored month.")]
+Month = Annotated[int, typer.Option(min=1, max=12, help="The scored month (1-12).")]
+Seed = Annotated[int, typer.Option(help="Seed of the generated sample data.")]
+Months = Annotated[
+    int, typer.Option(min=1, max=12, help="Months in the trend, the scored one included.")
+]
+PerMonth = Annotated[
+    int | None, typer.Option(min=1, help="Complaints per month (default: seasonal volume).")
+]
+
+
+@app.command()
+def demo(
+    year: Year = 2025,
+    month: Month = 3,
+    seed: Seed = 2025,
+    months: Months = 3,
+    per_month: PerMonth = 1200,
+    output: Annotated[Path, typer.Option(help="Where to write the HTML report.")] = Path(
+        "jiesu-report.html"
+    ),
+    top: Annotated[int, typer.Option(min=1, help="Units shown per ranking group.")] = 5,
+) -> None:
+    """Run the main job on the bundled sample district (演示): route, lifecycle, deadlines, scores, report.
+
+    Generates the sample district's complaints, routes each one, runs its lifecycle and deadlines, scores
+    and ranks the units, prints the ranked scorecard and writes the monthly report.
+    """
+    from jiesu.report import report_data, write_report  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    try:
+        run = _run_month(year, month, seed, months, per_month)
+    except JiesuError as error:
+        raise _fail(error) from error
+    console.print(_summary_table(run))
+    for table in _scorecard_tables(run, top=top):
+        console.print(table)
+    path = write_report(report_data(run), output)
+    console.print(f"报告 report: [bold]{path}[/]")
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the HTML report.")],
+    year: Year = 2025,
+    month: Month = 3,
+    seed: Seed = 2025,
+    months: Months = 3,
+    per_month: PerMonth = None,
+) -> None:
+    """Write the monthly report of the sample month (月度报告) as one self-contained HTML file."""
+    from jiesu.report import report_data, write_report  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    try:
+        run = _run_month(year, month, seed, months, per_month)
+    except JiesuError as error:
+        raise _fail(error) from error
+    path = write_report(report_data(run), output)
+    console.print(f"报告 report: {path}")
+
+
+# --- calendar and deadline -------------------------------------------------------------------------
+
+
+def _date(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{field}: not an ISO date (YYYY-MM-DD): {text!r}") from None
+
+
+def _calendar(*, beyond: bool) -> WorkCalendar:
+    from jiesu.calendar import WorkCalendar  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    return WorkCalendar.china() if not beyond else WorkCalendar(beyond_coverage="weekdays")
+
+
+Beyond = Annotated[
+    bool, typer.Option("--beyond-coverage", help="Treat dates without a notice by weekday only.")
+]
+
+
+@calendar_app.command("is-workday")
+def is_workday(
+    day: Annotated[str, typer.Argument(help="A date, YYYY-MM-DD.")],
+    beyond_coverage: Beyond = False,
+) -> None:
+    """Say whether a day is a working day in China (是否工作日), and why."""
+    date = _date(day, "day")
+    try:
+        cal = _calendar(beyond=beyond_coverage)
+        work = cal.is_workday(date)
+        name = cal.holiday_name(date)
+    except JiesuError as error:
+        raise _fail(error) from error
+    kind = "工作日 workday" if work else "休息日 day off"
+    weekend = date.weekday() >= 5  # noqa: PLR2004 - Saturday is 5
+    why = name or ("调休上班 adjusted working day" if work and weekend else "")
+    console.print(
+        f"{date} {'周' + '一二三四五六日'[date.weekday()]}: {kind}" + (f" ({why})" if why else "")
+    )
+
+
+@calendar_app.command("add")
+def add_workdays(
+    day: Annotated[str, typer.Argument(help="A date, YYYY-MM-DD.")],
+    n: Annotated[int, typer.Argument(help="Working days to add; to go back, write -- before a negative number.")],
+    beyond_coverage: Beyond = False,
+) -> None:
+    """Add working days to a date (加工作日)."""
+    date = _date(day, "day")
+    try:
+        console.print(str(_calendar(beyond=beyond_coverage).add_workdays(date, n)))
+    except JiesuError as error:
+        raise _fail(error) from error
+
+
+@calendar_app.command("count")
+def count_workdays(
+    start: Annotated[str, typer.Argument(help="First date, YYYY-MM-DD (excluded).")],
+    end: Annotated[str, typer.Argument(help="Last date, YYYY-MM-DD (included).")],
+    beyond_coverage: Beyond = False,
+) -> None:
+    """Count the working days in (start, end] (间隔工作日数)."""
+    a, b = _date(start, "start"), _date(end, "end")
+    try:
+        console.print(str(_calendar(beyond=beyond_coverage).workdays_between(a, b)))
+    except JiesuError as error:
+        raise _fail(error) from error
+
+
+@app.command()
+def deadline(
+    start: Annotated[str, typer.Argument(help="When the clock starts: ISO 8601 with offset.")],
+    limit: Annotated[str, typer.Argument(help="The limit: 24h, 7d, 5wd (working days) or 16wh.")],
+    now: Annotated[
+        str | None, typer.Option(help="The instant to read the status at (default: now).")
+    ] = None,
+    stop: Annotated[str | None, typer.Option(help="When the milestone was met, if it was.")] = None,
+) -> None:
+    """Compute a deadline and its status (时限), counting China's working days and hours."""
+    import pendulum  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    from jiesu.calendar import WorkCalendar, clock  # noqa: PLC0415 - keep `jiesu --help` fast
+    from jiesu.model import Duration, aware  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    def instant(text: str, field: str) -> pendulum.DateTime:
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise typer.BadParameter(f"{field}: not an ISO 8601 time: {text!r}") from None
+        return aware(parsed, field=field)  # a time without an offset is refused, never guessed
+
+    try:
+        started = instant(start, "start")
+        result = clock(
+            WorkCalendar.china(),
+            started,
+            Duration.parse(limit),
+            now=instant(now, "now") if now else pendulum.now("Asia/Shanghai"),
+            stop=instant(stop, "stop") if stop else None,
+        )
+    except JiesuError as error:
+        raise _fail(error) from error
+    table = Table(title="时限 deadline")
+    table.add_column("field")
+    table.add_column("value")
+    table.add_row("start 起算", result.start.to_iso8601_string())
+    table.add_row("limit 时限", str(result.limit))
+    table.add_row("due 到期", result.due.to_iso8601_string())
+    table.add_row("status 状态", result.status.value)
+    table.add_row("remaining 剩余", f"{result.remaining:g}")
+    if result.provisional:
+        table.add_row(
+            "note", "provisional: the next year's holiday notice may still move this date"
+        )
+    console.print(table)
+
+
+# --- route -----------------------------------------------------------------------------------------
+
+
+def _sample_router() -> Router:
+    from jiesu.routing import Router  # noqa: PLC0415 - keep `jiesu --help` fast
+    from jiesu.sample import data_file  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    return Router.from_files(
+        catalogue=data_file("catalogue.toml"),
+        areas=data_file("areas.geojson"),
+        units=data_file("units.toml"),
+        swap_zones=data_file("swaps.geojson"),
+    )
+
+
+@app.command()
+def route(
+    lon: Annotated[float | None, typer.Argument(help="Longitude of the complaint.")] = None,
+    lat: Annotated[float | None, typer.Argument(help="Latitude of the complaint.")] = None,
+    category: Annotated[str, typer.Option(help="Dispatch catalogue category code.")] = "03.01.01",
+    crs: Annotated[str, typer.Option(help="WGS84, CGCS2000, GCJ02 or BD09.")] = "GCJ02",
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="A JSON Lines file of complaints to route.")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Explanation language: zh, en or both.")] = "both",
+) -> None:
+    """Route a point or a file of complaints on the sample district (派单), with the reasons."""
+    import pendulum  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    from jiesu.model import Complaint, Location, load_jsonl  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    if lang not in ("zh", "en", "both"):
+        raise typer.BadParameter(f"lang: one of zh, en, both; got {lang!r}")
+    try:
+        router = _sample_router()
+        if file is not None:
+            complaints, bad = load_jsonl(file, Complaint, errors="collect")
+            batch = router.route_many(complaints)
+            table = Table(title=f"{file.name}: {len(complaints)} routed")
+            for column in ("complaint", "lead", "mode", "reason"):
+                table.add_column(column)
+            for row in batch.rows:
+                decision = row.decision
+                if decision is None:
+                    table.add_row(row.complaint_id, "—", "refused", str(row.error))
+                else:
+                    table.add_row(
+                        decision.complaint_id,
+                        decision.lead,
+                        decision.mode.label,
+                        decision.reason_en,
+                    )
+            console.print(table)
+            if bad:
+                raise _fail(bad)
+            return
+        if lon is None or lat is None:
+            raise typer.BadParameter("give LON LAT, or --file")
+        complaint = Complaint(
+            id="CLI",
+            received_at=pendulum.now("Asia/Shanghai"),
+            channel="web",
+            kind="complaint",
+            urgency="normal",
+            category=category,
+            location=Location(lon, lat, crs),
+        )
+        console.print(
+            router.route(complaint).explain(cast("Literal['zh', 'en', 'both']", lang)),
+            highlight=False,
+        )
+    except JiesuError as error:
+        raise _fail(error) from error
+
+
+# --- score -----------------------------------------------------------------------------------------
+
+
+def _read_table(path: Path, encoding: str) -> pa.Table:
+    """Read a CSV (UTF-8 with or without BOM, or GB18030), Parquet or JSON Lines table with pyarrow."""
+    try:
+        import pyarrow as pa  # noqa: PLC0415 - the io extra is optional
+        import pyarrow.csv as pacsv  # noqa: PLC0415 - the io extra is optional
+        import pyarrow.json as pajson  # noqa: PLC0415 - the io extra is optional
+        import pyarrow.parquet as pq  # noqa: PLC0415 - the io extra is optional
+    except ImportError as exc:  # pragma: no cover - exercised only without the io extra installed
+        raise MissingDependencyError("pyarrow", extra="io") from exc
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return pq.read_table(path)
+    if suffix in (".jsonl", ".ndjson"):
+        return pajson.read_json(path)
+    raw = path.read_bytes()
+    if encoding == "auto":
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("gb18030")
+    else:
+        text = raw.decode(encoding)
+    options = pacsv.ConvertOptions(strings_can_be_null=True, column_types=None)
+    read = pacsv.ReadOptions(autogenerate_column_names=False)
+    table = pacsv.read_csv(
+        pa.py_buffer(text.encode("utf-8")), read_options=read, convert_options=options
+    )
+    # Every column as text: codes like 0101 must keep their leading zeros.
+    return table.cast(pa.schema([(name, pa.string()) for name in table.column_names]))
+
+
+@app.command()
+def score(
+    table: Annotated[
+        Path, typer.Argument(help="Tickets: CSV (UTF-8/BOM or GB18030), Parquet or JSON Lines.")
+    ],
+    rules: Annotated[
+        str, typer.Option(help="A rules preset name or a TOML file.")
+    ] = "beijing-2021",
+    headers: Annotated[
+        str, typer.Option(help="Column names: zh (工单编号, 承办单位…) or en.")
+    ] = "zh",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help=".csv, .parquet or .json")
+    ] = None,
+    encoding: Annotated[
+        str, typer.Option(help="CSV encoding: auto, utf-8-sig or gb18030.")
+    ] = "auto",
+) -> None:
+    """Score a table of tickets (三率考评): rates, composite and rank per unit and period.
+
+    Every bad row is reported with its row number and the command exits with status 1; no row is dropped.
+    """
+    from jiesu.scoring import ColumnMap, Rules, score_frame  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    if headers not in ("zh", "en"):
+        raise typer.BadParameter(f"headers: zh or en; got {headers!r}")
+    if not table.exists():
+        raise typer.BadParameter(f"table: no such file: {table}")
+    try:
+        chosen = Rules.from_toml(rules) if rules.endswith(".toml") else Rules.preset(rules)
+        frame = _read_table(table, encoding)
+        columns = ColumnMap.chinese() if headers == "zh" else ColumnMap()
+        result = score_frame(frame, rules=chosen, columns=columns, headers="zh")
+    except ValidationReport as report:
+        raise _fail(_where(report, frame, csv=table.suffix.lower() == ".csv")) from report
+    except JiesuError as error:
+        raise _fail(error) from error
+    if output is None:
+        _print_scorecard(result)
+        return
+    _write(result, output)
+    console.print(f"成绩 scorecard: {output}")
+
+
+_SHOWN = (
+    "承办单位",
+    "考核周期",
+    "工单量",
+    "有效回访量",
+    "响应率",
+    "解决率",
+    "满意率",
+    "综合成绩",
+    "排名",
+    "等级",
+    "状态",
+)
+"""The scorecard columns ``jiesu score`` prints; files get every column."""
+
+
+def _print_scorecard(result: pa.Table) -> None:
+    shown = Table(title="成绩 scorecard")
+    names = [n for n in _SHOWN if n in result.column_names]
+    for name in names:
+        shown.add_column(
+            name, justify="left" if name in ("承办单位", "考核周期", "等级", "状态") else "right"
+        )
+    for row in result.to_pylist():
+        cells = []
+        for name in names:
+            value = row[name]
+            cells.append(
+                "—" if value is None else f"{value:.2f}" if isinstance(value, float) else str(value)
+            )
+        shown.add_row(*cells)
+    console.print(shown)
+
+
+def _where(report: ValidationReport, frame: pa.Table, *, csv: bool) -> ValidationReport:
+    """Name each bad row by its 1-based number, its line in a CSV file (header: line 1) and its ticket id."""
+    ids = frame.column("工单编号").to_pylist() if "工单编号" in frame.column_names else []
+    first: dict[object, int] = {}
+    for i, ticket in enumerate(ids):
+        first.setdefault(ticket, i)
+    problems = []
+    for p in report.problems:
+        index = first.get(p.row, p.row)
+        if isinstance(index, int):
+            line = f"line {index + 2}, " if csv else ""
+            ticket = f"工单编号 {p.row}" if index != p.row else ""
+            detail = f" ({line}{ticket})".replace(", )", ")") if line or ticket else ""
+            where: int | str = f"{index + 1}{detail}"
+        else:
+            where = index
+        problems.append(Problem(where, p.field, p.value, p.reason))
+    return ValidationReport(problems, total=report.total)
+
+
+def _write(result: pa.Table, output: Path) -> None:
+    import pyarrow.csv as pacsv  # noqa: PLC0415 - the io extra is optional
+    import pyarrow.parquet as pq  # noqa: PLC0415 - the io extra is optional
+
+    suffix = output.suffix.lower()
+    if suffix == ".parquet":
+        pq.write_table(result, output)
+    elif suffix == ".json":
+        import json  # noqa: PLC0415 - only this branch needs it
+
+        output.write_text(
+            json.dumps(result.to_pylist(), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    elif suffix == ".csv":
+        # UTF-8 with BOM, so that spreadsheet software reads the Chinese headers.
+        with output.open("wb") as fh:
+            fh.write(b"\xef\xbb\xbf")
+            pacsv.write_csv(result, fh)
+    else:
+        raise typer.BadParameter(f"output: .csv, .parquet or .json; got {output.name!r}")
 
 
 def main() -> None:
     """Entry point of the ``jiesu`` console script."""
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover - run as `python -m jiesu.cli`
+    main()

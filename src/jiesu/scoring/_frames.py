@@ -488,7 +488,7 @@ def score_frame(
 
 def _pandas_nullable(arrow_type: Any) -> Any:  # noqa: ANN401 - pyarrow and pandas types
     import pandas as pd  # noqa: PLC0415 - only when the input is pandas
-    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - no stubs
+    import pyarrow as pa  # noqa: PLC0415 - only the pyarrow branch needs it
 
     return {pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype()}.get(arrow_type)
 

@@ -32,7 +32,7 @@ import time  # noqa: E402 - after the sys.path fix above
 from typing import TYPE_CHECKING  # noqa: E402 - after the sys.path fix above
 
 import numpy as np  # noqa: E402 - after the sys.path fix above
-import shapely  # type: ignore[import-untyped]  # noqa: E402 - no type information; after the sys.path fix
+import shapely  # noqa: E402 - after the sys.path fix
 
 from _common import measure, mib, print_table  # noqa: E402 - after the sys.path fix above
 from jiesu.routing import Area, Territory, convert_many  # noqa: E402 - after the sys.path fix above

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import pendulum
 import pytest
-import shapely  # type: ignore[import-untyped]  # shapely 2.2 ships no type information
+import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
-import shapely  # type: ignore[import-untyped]  # shapely ships no type stubs
+import shapely
 
 from jiesu.errors import ValidationError
 from jiesu.model import CRS, DEFAULT_TZ, Channel, Complaint, Kind, Urgency

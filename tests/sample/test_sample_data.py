@@ -16,7 +16,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import pytest
-import shapely  # type: ignore[import-untyped]  # shapely ships no type stubs
+import shapely
 
 from jiesu.model import UnitKind
 from jiesu.sample import _build

@@ -21,7 +21,7 @@ import math
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
-import shapely  # type: ignore[import-untyped]  # shapely 2.2 ships no type information
+import shapely
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 import numpy as np
-import shapely  # type: ignore[import-untyped]  # shapely 2.2 ships no type information
-import shapely.geometry  # type: ignore[import-untyped]  # shapely 2.2 ships no type information
+import shapely
+import shapely.geometry
 
 from jiesu.errors import DataFormatError, Problem, ValidationError, ValidationReport
 from jiesu.model import CRS, LabelledEnum

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
-import shapely  # type: ignore[import-untyped]  # shapely ships no type stubs
+import shapely
 
 from jiesu.sample import _names as names
 from jiesu.sample._catalogue_spec import CATALOGUE, CHANGE_DATE, CHANGED_CATEGORY

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final, TypeVar
 
 import numpy as np
 import pendulum
-import shapely  # type: ignore[import-untyped]  # shapely ships no type stubs
+import shapely
 
 from jiesu.calendar import WorkCalendar
 from jiesu.errors import ValidationError

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
-import shapely  # type: ignore[import-untyped]  # shapely ships no type stubs
+import shapely
 
 from jiesu.errors import ValidationError
 from jiesu.model import Unit

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
-import shapely  # type: ignore[import-untyped]  # shapely ships no type stubs
+import shapely
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray

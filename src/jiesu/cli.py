@@ -341,7 +341,10 @@ def is_workday(
 @calendar_app.command("add")
 def add_workdays(
     day: Annotated[str, typer.Argument(help="A date, YYYY-MM-DD.")],
-    n: Annotated[int, typer.Argument(help="Working days to add; to go back, write -- before a negative number.")],
+    n: Annotated[
+        int,
+        typer.Argument(help="Working days to add; to go back, write -- before a negative number."),
+    ],
     beyond_coverage: Beyond = False,
 ) -> None:
     """Add working days to a date (加工作日)."""

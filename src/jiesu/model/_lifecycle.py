@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
-from jiesu.errors import DataFormatError, JiesuError, RuleError, TransitionError
+from jiesu.errors import DataFormatError, JiesuError, RuleError, TransitionError, ValidationError
 from jiesu.model._duration import Duration
 from jiesu.model._enums import TimeUnit
 from jiesu.model._events import EVENT_TYPES, Event
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
+    from importlib.resources.abc import Traversable
 
     import pendulum
+
+    from jiesu.model._ticket import Ticket
 
 STAY: Final = "stay"
 """The ``to`` value of a transition that keeps the state (the event attaches to the ticket)."""
@@ -53,6 +57,20 @@ class Facts(Protocol):
     @property
     def exclusion_pending(self) -> bool:
         """Whether an exclusion request awaits its decision."""
+
+
+class Guard(Protocol):
+    """A custom guard (自定义守卫): says why a ticket refuses an event, or ``None`` to let it through.
+
+    A guard is any callable ``guard(ticket_before, event) -> str | None``. Add guards to a lifecycle with
+    :meth:`Lifecycle.with_guards`; :meth:`Ticket.apply <jiesu.model.Ticket.apply>` and every replay of a
+    history run them after the table's own guards, and a returned reason becomes a ``TransitionError``.
+    Guards must depend only on the ticket and the event (no clock, no outside state), so that replaying a
+    history gives the same answer every time.
+    """
+
+    def __call__(self, ticket: Ticket, event: Event, /) -> str | None:
+        """The reason to refuse ``event`` on ``ticket`` (as it stands before the event), or ``None``."""
 
 
 def _upheld(facts: Facts, event: Event) -> bool:
@@ -205,6 +223,44 @@ def _index(transitions: tuple[Transition, ...]) -> dict[tuple[str, str], tuple[T
     return {key: tuple(rows) for key, rows in index.items()}
 
 
+def _to_guards(value: object) -> tuple[Any, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ValidationError("must be (event kind, guard) pairs", field="guards", value=value)
+    return tuple(value)
+
+
+def _guards_check(
+    instance: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]
+) -> None:
+    del instance
+    for item in value:
+        if not (isinstance(item, tuple) and len(item) == 2):  # noqa: PLR2004 - a pair
+            raise ValidationError(
+                "must be (event kind, guard) pairs", field=attribute.name, value=item
+            )
+        kind, guard = item
+        if kind not in EVENT_TYPES:
+            raise ValidationError(
+                f"unknown event kind; allowed: {', '.join(EVENT_TYPES)}",
+                field=attribute.name,
+                value=kind,
+            )
+        if not callable(guard):
+            raise ValidationError(
+                "must be callable (ticket, event) -> str | None",
+                field=f"{attribute.name}[{kind!r}]",
+                value=guard,
+            )
+
+
+def _guard_list(kind: str, value: object) -> tuple[Any, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ValidationError(
+            "must be a guard or a sequence of guards", field=f"guards[{kind!r}]", value=value
+        )
+    return tuple(value)
+
+
 @attrs.frozen(repr=False)
 class Lifecycle:
     """A city's ticket lifecycle (工单生命周期): the transition table as data.
@@ -219,6 +275,8 @@ class Lifecycle:
         initial: The state of a ticket with no events.
         states: The states, in file order.
         transitions: The rows of the table, in file order.
+        guards: Custom guards as ``(event kind, guard)`` pairs, run in order after the table's own guards
+            (see :meth:`with_guards`; empty for a table loaded from TOML).
 
     Examples:
         >>> bj = Lifecycle.preset("beijing")
@@ -236,15 +294,23 @@ class Lifecycle:
     initial: str
     states: tuple[State, ...]
     transitions: tuple[Transition, ...]
+    guards: tuple[tuple[str, Guard], ...] = attrs.field(
+        default=(), converter=_to_guards, validator=_guards_check
+    )
     _index: dict[tuple[str, str], tuple[Transition, ...]] = attrs.field(
         init=False, eq=False, hash=False
     )
     _states: dict[str, State] = attrs.field(init=False, eq=False, hash=False)
+    _guards: dict[str, tuple[Guard, ...]] = attrs.field(init=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
-        """Index the table by (state, event kind)."""
+        """Index the table by (state, event kind), and the custom guards by event kind."""
         object.__setattr__(self, "_index", _index(self.transitions))
         object.__setattr__(self, "_states", {s.name: s for s in self.states})
+        guards: dict[str, tuple[Guard, ...]] = {}
+        for kind, guard in self.guards:
+            guards[kind] = (*guards.get(kind, ()), guard)
+        object.__setattr__(self, "_guards", guards)
 
     def __repr__(self) -> str:
         """Show the lifecycle by name."""
@@ -285,6 +351,62 @@ class Lifecycle:
     def from_toml_text(cls, text: str, *, where: str = "<text>") -> Lifecycle:
         """Load a lifecycle from TOML text (从文本加载流转规则), naming it ``where`` in errors."""
         return _parse(text, where)
+
+    def with_guards(
+        self, guards: Mapping[str, Guard | Iterable[Guard]], *, name: str | None = None
+    ) -> Lifecycle:
+        """This lifecycle with custom guards added (添加自定义守卫), e.g. rules that need the calendar.
+
+        The table stays as it is; each guard runs, for events of its kind, after the table's own guards
+        (actor, conditions, window, required fields) pass, and in the order given. A guard is a callable
+        ``guard(ticket_before, event) -> str | None`` (see :class:`Guard`): a string is the reason to
+        refuse. The model stays free of the calendar: working-time windows and return policies are
+        guards written elsewhere (``jiesu.routing.ReturnPolicy.lifecycle``).
+
+        A guarded lifecycle is not a bundled preset: it gets its own name (default: this one's name plus
+        ``"+guards"``), and reading a serialized ticket of it needs ``loads(..., lifecycle=...)``.
+
+        Args:
+            guards: For each event kind, a guard or a sequence of guards.
+            name: The new lifecycle's name; not the name of a bundled preset.
+
+        Returns:
+            A new lifecycle; this one is unchanged.
+
+        Raises:
+            ValidationError: An unknown event kind, or a guard that is not callable.
+            RuleError: ``name`` is empty or a bundled preset's name.
+
+        Examples:
+            >>> from jiesu.model import ReturnRequest
+            >>> def no_weekend(ticket, event):
+            ...     return "returns are refused on weekends" if event.at.day_of_week >= 6 else None
+            >>> bj = Lifecycle.preset("beijing").with_guards({"return_request": no_weekend})
+            >>> bj, bj.guards_for("return_request") == (no_weekend,), bj.guards_for("sign_for")
+            (Lifecycle('beijing+guards'), True, ())
+        """
+        if not isinstance(guards, Mapping):
+            raise ValidationError(
+                "must be a mapping of event kind to guard(s)", field="guards", value=guards
+            )
+        added: list[tuple[str, Guard]] = []
+        for kind, value in guards.items():
+            many = (value,) if callable(value) else _guard_list(kind, value)
+            added.extend((kind, guard) for guard in many)
+        new_name = name if name is not None else self.name + ("" if self.guards else "+guards")
+        if not new_name:
+            raise RuleError("must be a non-empty string", field="name", value=new_name)
+        if _is_preset(new_name):
+            raise RuleError(
+                "a lifecycle with custom guards cannot take a bundled preset's name",
+                field="name",
+                value=new_name,
+            )
+        return attrs.evolve(self, name=new_name, guards=(*self.guards, *added))
+
+    def guards_for(self, event: str) -> tuple[Guard, ...]:
+        """The custom guards (自定义守卫) for an event kind, in order (empty when none)."""
+        return self._guards.get(event, ())
 
     def state(self, name: str) -> State:
         """The state (状态) called ``name``.
@@ -373,9 +495,17 @@ def _check_window(window: Window, state: str, facts: Facts, event: Event) -> Non
         )
 
 
+def _presets_folder() -> Traversable:
+    return resources.files("jiesu.model") / "presets"
+
+
+def _is_preset(name: str) -> bool:
+    return (_presets_folder() / f"lifecycle-{name}.toml").is_file()
+
+
 @functools.cache
 def _preset(name: str) -> Lifecycle:
-    folder = resources.files("jiesu.model") / "presets"
+    folder = _presets_folder()
     file = folder / f"lifecycle-{name}.toml"
     if not file.is_file():
         known = sorted(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from jiesu.errors import TransitionError, ValidationError
+from jiesu.errors import RuleError, TransitionError, ValidationError
 from jiesu.model._base import Complaint
 from jiesu.model._events import (
     EVENT_TYPES,
@@ -36,10 +37,13 @@ from jiesu.model._events import (
 from jiesu.model._lifecycle import Lifecycle, Transition
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pendulum
 
     from jiesu.model._duration import Duration
     from jiesu.model._enums import DispatchMode, NotDispatchedClass
+    from jiesu.model._lifecycle import Guard
 
 _EVENT_CLASSES = tuple(EVENT_TYPES.values())
 
@@ -149,17 +153,24 @@ def _effects(fold: Fold, event: Event) -> dict[str, Any]:  # noqa: C901, PLR0911
 
 
 def step(
-    lifecycle: Lifecycle, fold: Fold, event: Event, received_at: pendulum.DateTime
+    lifecycle: Lifecycle,
+    fold: Fold,
+    event: Event,
+    received_at: pendulum.DateTime,
+    ticket_before: Callable[[], Ticket],
 ) -> Transition:
     """Apply one event to a fold in place: check time order and the lifecycle's guards, then derive facts.
 
-    The fold is unchanged when the event is refused.
+    The table's guards run first, then the lifecycle's custom guards for the event's kind, which read
+    the ticket as it stands before the event (``ticket_before()``, built only when such a guard exists). The
+    fold is unchanged when the event is refused.
 
     Returns:
         The row of the table that fired.
 
     Raises:
         TransitionError: The event goes back in time, or the lifecycle refuses it.
+        RuleError: A custom guard returned something other than ``None`` or a non-empty string.
     """
     if not isinstance(event, _EVENT_CLASSES):
         raise ValidationError("must be a ticket event", field="event", value=event)
@@ -172,6 +183,9 @@ def step(
             event=event.kind,
         )
     row = lifecycle.select(fold.state, fold, event)
+    guards = lifecycle.guards_for(event.kind)
+    if guards:
+        _run_guards(guards, ticket_before(), fold.state, event)
     state = row.target(fold.state)
     changes = _effects(fold, event)
     was_open = lifecycle.state(fold.state).open
@@ -185,6 +199,39 @@ def step(
     for name, value in changes.items():
         setattr(fold, name, value)
     return row
+
+
+def _run_guards(guards: tuple[Guard, ...], ticket: Ticket, state: str, event: Event) -> None:
+    for guard in guards:
+        reason: object = guard(ticket, event)  # checked: a guard is user code
+        if reason is None:
+            continue
+        if not isinstance(reason, str) or not reason:
+            raise RuleError(
+                "a guard must return None or a non-empty reason",
+                field=f"guards[{event.kind!r}]",
+                value=reason,
+            )
+        raise TransitionError(reason, state=state, event=event.kind)
+
+
+def _prefix(
+    complaint: Complaint, events: tuple[Event, ...], count: int, lifecycle: Lifecycle, fold: Fold
+) -> Ticket:
+    """The ticket of the first ``count`` events, whose fold is ``fold`` (copied: it keeps changing)."""
+    return _trusted(complaint, events[:count], lifecycle, copy.copy(fold))
+
+
+def _trusted(
+    complaint: Complaint, events: tuple[Event, ...], lifecycle: Lifecycle, fold: Fold
+) -> Ticket:
+    """A ticket whose history was already checked and folded into ``fold`` (no replay)."""
+    ticket: Ticket = object.__new__(Ticket)
+    object.__setattr__(ticket, "complaint", complaint)
+    object.__setattr__(ticket, "events", events)
+    object.__setattr__(ticket, "lifecycle", lifecycle)
+    object.__setattr__(ticket, "_fold", fold)
+    return ticket
 
 
 def _default_lifecycle() -> Lifecycle:
@@ -215,8 +262,9 @@ def fold_events(
     """The fold of ``events`` and the state after each event."""
     fold = Fold(state=lifecycle.initial)
     states = []
-    for event in events:
-        step(lifecycle, fold, event, complaint.received_at)
+    for i, event in enumerate(events):
+        ticket_before = functools.partial(_prefix, complaint, events, i, lifecycle, fold)
+        step(lifecycle, fold, event, complaint.received_at, ticket_before)
         states.append(fold.state)
     return fold, tuple(states)
 
@@ -286,10 +334,12 @@ class Ticket:
 
         Raises:
             TransitionError: The current state refuses the event (named with state and event), a guard
-                fails (actor, required field, conditions), or the event is earlier than the last one.
+                fails (actor, required field, conditions, window, then the lifecycle's custom guards
+                with their reason), or the event is earlier than the last one.
         """
-        step(self.lifecycle, copy.copy(self._fold), event, self.complaint.received_at)
-        return Ticket(self.complaint, (*self.events, event), self.lifecycle)
+        fold = copy.copy(self._fold)
+        step(self.lifecycle, fold, event, self.complaint.received_at, self._me)
+        return _trusted(self.complaint, (*self.events, event), self.lifecycle, fold)
 
     def transition_for(self, event: Event) -> Transition:
         """The lifecycle row (流转规则) that ``event`` would fire, without applying it.
@@ -305,7 +355,12 @@ class Ticket:
             >>> t.transition_for(Intake(t0)).to
             'received'
         """
-        return step(self.lifecycle, copy.copy(self._fold), event, self.complaint.received_at)
+        return step(
+            self.lifecycle, copy.copy(self._fold), event, self.complaint.received_at, self._me
+        )
+
+    def _me(self) -> Ticket:
+        return self
 
     def history(self) -> tuple[tuple[Event, str], ...]:
         """Each event with the state it led to (流转记录), in order.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 import pendulum
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from jiesu.calendar import WorkCalendar
@@ -16,15 +18,21 @@ from jiesu.model import (
     Complaint,
     Dispatch,
     Intake,
+    Lifecycle,
     ReturnDecision,
     ReturnRequest,
     SignFor,
     Ticket,
+    dumps,
+    loads,
 )
-from jiesu.routing import ReturnPolicy
+from jiesu.routing import ReturnGuard, ReturnPolicy
+from jiesu.testing import complaints, tickets, zoned_datetimes
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from jiesu.model import Event
 
 T0 = pendulum.datetime(2025, 9, 29, 9, tz="Asia/Shanghai")  # Monday before the National Day week
 
@@ -203,3 +211,236 @@ def test_allowed_exactly_before_the_deadline(hours: int, days: int) -> None:
     assert verdict.allowed == (when < due)
     cal = WorkCalendar.china()
     assert cal.workdays_between(T0.date(), due.date()) >= days
+
+
+# ---------------------------------------------------------------------------------------------------
+# The policy as a lifecycle guard
+
+CAL = WorkCalendar.china()
+
+
+def test_guard_and_guarded_lifecycle() -> None:
+    policy = ReturnPolicy.preset("shandong")
+    guard = policy.guard(CAL)
+    assert guard == ReturnGuard(policy, CAL)
+    bj = Lifecycle.preset("beijing")
+    lc = policy.lifecycle(calendar=CAL)
+    assert lc.name == "beijing+returns-shandong"
+    assert lc.guards_for("return_request") == (guard,)
+    assert lc.transitions == bj.transitions
+    assert policy.lifecycle(bj, name="strict").name == "strict"
+    assert policy.lifecycle().guards_for("return_request") == (ReturnGuard(policy),)
+    with pytest.raises(RuleError, match=r"^name: a lifecycle with custom guards cannot take"):
+        policy.lifecycle(name="beijing")
+    t = dispatched()
+    assert guard(t, SignFor(T0.add(hours=2), "S01")) is None  # other events pass
+    assert guard(t, ask(T0.add(hours=3))) is None
+
+
+def test_guarded_ticket_refuses_a_late_return_and_the_unit_keeps_it() -> None:
+    policy = ReturnPolicy.preset("lvliang")
+    lc = policy.lifecycle(calendar=CAL)
+    t = Ticket.from_events(dispatched().complaint, dispatched().events, lc)
+    assert t.apply(ask(T0.add(hours=3))).state == "return_requested"
+    late = ask(pendulum.datetime(2025, 10, 9, 9, tz="Asia/Shanghai"))
+    message = (
+        "event 'return_request' is not allowed in state 'dispatched': return policy 'lvliang': "
+        "the return window (1 working days, until 2025-10-01T00:00:00+08:00) has passed: "
+        "the unit becomes the first-handling unit (首办单位) and keeps the ticket"
+    )
+    with pytest.raises(TransitionError, match=f"^{re.escape(message)}$"):
+        t.apply(late)
+    with pytest.raises(TransitionError) as info:
+        Ticket.from_events(t.complaint, (*t.events, late), lc)
+    assert str(info.value) == message
+    assert t.lead == "S01"
+    # the same refusal as ReturnPolicy.apply, which did the check by hand
+    with pytest.raises(TransitionError) as by_hand:
+        policy.apply(dispatched(), late, calendar=CAL)
+    assert str(by_hand.value) == message
+    # the unguarded preset does not know the window
+    assert dispatched().apply(late).return_count == 1
+
+
+def test_guarded_lifecycle_every_refusal_wording() -> None:
+    policy = ReturnPolicy("p", window_workdays=2, max_returns=1, allowed_reasons=["地址错误"])
+    lc = policy.lifecycle(calendar=CAL)
+    t = Ticket.from_events(dispatched().complaint, dispatched().events, lc)
+    head = "event 'return_request' is not allowed in state 'dispatched': return policy 'p': "
+    with pytest.raises(TransitionError) as info:
+        t.apply(ask(T0.add(hours=2), reason="太忙"))
+    assert str(info.value) == head + "the reason is not one of the allowed reasons: 太忙"
+    # the table's own guards speak first: a co-handler, an empty reason
+    with pytest.raises(TransitionError, match="only the current lead 'S01' may send it"):
+        t.apply(ask(T0.add(hours=2), actor="S02"))
+    t = t.apply(ask(T0.add(hours=2), reason="地址错误"))
+    t = t.apply(ReturnDecision(T0.add(hours=3), upheld=False))
+    with pytest.raises(TransitionError) as info:
+        t.apply(ask(T0.add(hours=4), reason="地址错误"))
+    assert str(info.value) == head + "1 returns already; the limit is 1"
+
+
+LOOSE = """
+[lifecycle]
+name = "loose"
+initial = "new"
+
+[states]
+new = { open = true }
+received = { open = true }
+dispatched = { open = true }
+returned = { open = true }
+
+[[transitions]]
+from = ["new"]
+event = "intake"
+to = "received"
+
+[[transitions]]
+from = ["received"]
+event = "dispatch"
+to = "dispatched"
+
+[[transitions]]
+from = ["dispatched"]
+event = "arbitration"
+to = "stay"
+
+[[transitions]]
+from = ["dispatched"]
+event = "return_request"
+to = "returned"
+"""
+
+
+def test_guard_enforces_the_policy_on_a_table_without_return_rules() -> None:
+    loose = Lifecycle.from_toml_text(LOOSE)
+    lc = ReturnPolicy.preset("beijing").lifecycle(loose, calendar=CAL)
+    assert lc.name == "loose+returns-beijing"
+    c = dispatched().complaint
+    t = Ticket(c, (Intake(T0), Dispatch(T0.add(hours=1), lead="S01")), lc)
+    head = "event 'return_request' is not allowed in state 'dispatched': return policy 'beijing': "
+    with pytest.raises(TransitionError) as info:
+        t.apply(ask(T0.add(hours=2), actor="S02"))
+    assert str(info.value) == head + "only the lead unit S01 may return the ticket"
+    with pytest.raises(TransitionError) as info:
+        t.apply(ask(T0.add(hours=2), reason=""))
+    assert str(info.value) == head + "a return must state its reason"
+    pinned = t.apply(Arbitration(T0.add(hours=2), lead="S01"))
+    with pytest.raises(TransitionError) as info:
+        pinned.apply(ask(T0.add(hours=3)))
+    assert str(info.value) == (head + "arbitrated: the lead is pinned and no return is accepted")
+    assert Ticket(c, pinned.events, loose).apply(ask(T0.add(hours=3))).state == "returned"
+    assert t.apply(ask(T0.add(hours=3))).state == "returned"
+
+
+def test_guarded_ticket_round_trips_with_its_lifecycle() -> None:
+    lc = ReturnPolicy.preset("shandong").lifecycle(calendar=CAL)
+    t = Ticket.from_events(dispatched().complaint, dispatched().events, lc)
+    t = t.apply(ask(T0.add(hours=3)))
+    text = dumps(t)
+    with pytest.raises(DataFormatError, match=r"^\$\.lifecycle: is not a bundled preset"):
+        loads(text, Ticket)
+    back = loads(text, Ticket, lifecycle=lc)
+    assert back == t
+    assert back.lifecycle.guards_for("return_request") == (
+        ReturnGuard(ReturnPolicy.preset("shandong"), CAL),
+    )
+
+
+POLICIES = (
+    *(ReturnPolicy.preset(name) for name in ReturnPolicy.presets()),
+    ReturnPolicy("sign-window", window_workdays=1, window_from="sign_for", max_returns=2),
+    ReturnPolicy("reasons", window_workdays=3, allowed_reasons=["地址错误", "非本单位职责"]),
+    ReturnPolicy("open", reason_required=False, max_returns=1),
+)
+
+
+def _refusal(policy: ReturnPolicy, ticket: Ticket, event: Event) -> str | None:
+    if not isinstance(event, ReturnRequest):
+        return None
+    verdict = policy.check(ticket, event, calendar=CAL)
+    return None if verdict else f"return policy {policy.name!r}: {verdict.reason_en}"
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_guarded_apply_succeeds_iff_the_policy_allows(data: st.DataObject) -> None:
+    policy = data.draw(st.sampled_from(POLICIES), label="policy")
+    received = zoned_datetimes(
+        min_value=dt.datetime(2024, 1, 1),
+        max_value=dt.datetime(2026, 10, 31),
+    )
+    ticket = data.draw(
+        tickets(
+            final_state=data.draw(st.sampled_from(["dispatched", "signed"])),
+            max_events=10,
+            complaint=complaints(received_at=received),
+            units=("S01", "S02", "D07"),
+        ),
+        label="ticket",
+    )
+    last = ticket.events[-1].at
+    lead = ticket.lead or "S01"
+    request = ReturnRequest(
+        last.add(
+            days=data.draw(st.sampled_from([0, 0, 1, 2, 3, 5, 8]), label="days"),
+            minutes=data.draw(st.integers(0, 60 * 24 - 1), label="minutes"),
+        ),
+        actor=data.draw(st.sampled_from([lead, lead, lead, "S02", "D07"]), label="actor"),
+        reason=data.draw(
+            st.sampled_from(["非本单位职责", "非本单位职责", "地址错误", "太忙", ""]),
+            label="reason",
+        ),
+    )
+    lc = policy.lifecycle(calendar=CAL)
+
+    # replay: the guarded lifecycle refuses exactly the first earlier return the policy refuses
+    first_refused = next(
+        (
+            (i, why)
+            for i, e in enumerate(ticket.events)
+            if (why := _refusal(policy, Ticket(ticket.complaint, ticket.events[:i]), e))
+        ),
+        None,
+    )
+    if first_refused is not None:
+        i, why = first_refused
+        event("replay refused")
+        with pytest.raises(TransitionError) as info:
+            Ticket.from_events(ticket.complaint, ticket.events, lc)
+        state = ticket.history()[i - 1][1]
+        assert str(info.value) == (
+            f"event 'return_request' is not allowed in state {state!r}: {why}"
+        )
+        return
+    guarded = Ticket.from_events(ticket.complaint, ticket.events, lc)
+    assert guarded.history() == ticket.history()
+
+    # apply: the table's refusal unchanged; otherwise succeeds iff policy.check allows
+    try:
+        unguarded = ticket.apply(request)
+    except TransitionError as exc:
+        table_says = str(exc)
+    else:
+        table_says = ""
+    if table_says:
+        event("the table refuses")
+        with pytest.raises(TransitionError) as info:
+            guarded.apply(request)
+        assert str(info.value) == table_says
+        return
+    verdict = policy.check(ticket, request, calendar=CAL)
+    event(f"policy: {verdict.code}")
+    if verdict:
+        after = guarded.apply(request)
+        assert after.events == unguarded.events
+        assert after.state == unguarded.state
+    else:
+        with pytest.raises(TransitionError) as info:
+            guarded.apply(request)
+        assert str(info.value) == (
+            f"event 'return_request' is not allowed in state {ticket.state!r}: "
+            f"return policy {policy.name!r}: {verdict.reason_en}"
+        )
+        assert verdict.keeps == ticket.lead

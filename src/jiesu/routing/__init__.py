@@ -6,12 +6,13 @@
   and :meth:`Territory.locate_many`.
 * Catalogue (派单目录): :class:`Catalogue` and :func:`load_units` from TOML, validated all at once.
 * Router (派单器): :class:`Router` → :class:`Decision` with :meth:`Decision.explain`.
-* Returns (退单): :class:`ReturnPolicy` presets and :meth:`ReturnPolicy.check`.
+* Returns (退单): :class:`ReturnPolicy` presets, :meth:`ReturnPolicy.check`, and the policy as a lifecycle
+  guard (:meth:`ReturnPolicy.lifecycle`, :class:`ReturnGuard`).
 """
 
 from jiesu.routing._catalogue import Catalogue, Category, Rule, RuleKind, Units, load_units
 from jiesu.routing._coords import EARTH_RADIUS_M, convert, convert_many, haversine_m, in_china_box
-from jiesu.routing._returns import ReturnCheck, ReturnPolicy
+from jiesu.routing._returns import ReturnCheck, ReturnGuard, ReturnPolicy
 from jiesu.routing._router import Decision, Rejected, RoutedRow, Router, RoutingBatch
 from jiesu.routing._territory import (
     LEVELS,
@@ -37,6 +38,7 @@ __all__ = [
     "Placements",
     "Rejected",
     "ReturnCheck",
+    "ReturnGuard",
     "ReturnPolicy",
     "RoutedRow",
     "Router",

@@ -14,9 +14,9 @@ import pendulum
 
 from jiesu.calendar import WorkCalendar
 from jiesu.errors import DataFormatError, RuleError, TransitionError, ValidationError
-from jiesu.model import DEFAULT_TZ, ReturnRequest, Ticket
+from jiesu.model import DEFAULT_TZ, Event, Lifecycle, ReturnRequest, Ticket
 
-__all__ = ["ReturnCheck", "ReturnPolicy"]
+__all__ = ["ReturnCheck", "ReturnGuard", "ReturnPolicy"]
 
 WindowStart = Literal["dispatch", "sign_for"]
 _STARTS: Final = ("dispatch", "sign_for")
@@ -303,6 +303,56 @@ class ReturnPolicy:
             keeps=None,
         )
 
+    def guard(self, calendar: WorkCalendar | None = None) -> ReturnGuard:
+        """This policy as a lifecycle guard (退单守卫) for ``return_request`` events.
+
+        Pass it to :meth:`jiesu.model.Lifecycle.with_guards` under ``"return_request"``, or use
+        :meth:`lifecycle`, which does that.
+
+        Args:
+            calendar: The working calendar (default: :meth:`WorkCalendar.china`).
+
+        Examples:
+            >>> from jiesu.model import Lifecycle
+            >>> guard = ReturnPolicy.preset("shandong").guard()
+            >>> Lifecycle.preset("beijing").with_guards({"return_request": guard})
+            Lifecycle('beijing+guards')
+        """
+        return ReturnGuard(self, calendar)
+
+    def lifecycle(
+        self,
+        base: Lifecycle | None = None,
+        *,
+        calendar: WorkCalendar | None = None,
+        name: str | None = None,
+    ) -> Lifecycle:
+        """A lifecycle that enforces this policy on every return request (带退单规则的流转规则).
+
+        Tickets built on it refuse a return the policy refuses — in :meth:`Ticket.apply
+        <jiesu.model.Ticket.apply>`, in :meth:`Ticket.from_events <jiesu.model.Ticket.from_events>` and
+        when a serialized ticket is read back with ``loads(..., lifecycle=...)``. The table's own guards
+        run first; the policy's refusal reads ``return policy '<name>': <reason>``. A late return is
+        refused and the unit keeps the ticket.
+
+        Args:
+            base: The lifecycle to guard (default: the ``beijing`` preset).
+            calendar: The working calendar (default: :meth:`WorkCalendar.china`).
+            name: The guarded lifecycle's name (default: ``"<base>+returns-<policy>"``).
+
+        Raises:
+            RuleError: ``name`` is a bundled preset's name.
+
+        Examples:
+            >>> ReturnPolicy.preset("shandong").lifecycle()
+            Lifecycle('beijing+returns-shandong')
+        """
+        base = base if base is not None else Lifecycle.preset("beijing")
+        return base.with_guards(
+            {"return_request": self.guard(calendar)},
+            name=name if name is not None else f"{base.name}+returns-{self.name}",
+        )
+
     def apply(
         self, ticket: Ticket, request: ReturnRequest, *, calendar: WorkCalendar | None = None
     ) -> Ticket:
@@ -315,15 +365,39 @@ class ReturnPolicy:
             TransitionError: The policy refuses the return (its English reason in the message), or the
                 lifecycle refuses the event.
         """
-        verdict = self.check(ticket, request, calendar=calendar)
-        if not verdict:
-            raise TransitionError(
-                f"return policy {self.name!r}: {verdict.reason_en}",
-                state=ticket.state,
-                event="return_request",
-            )
+        refusal = self.guard(calendar)(ticket, request)
+        if refusal is not None:
+            raise TransitionError(refusal, state=ticket.state, event="return_request")
         return ticket.apply(request)
 
     @staticmethod
     def _no(code: str, zh: str, en: str, keeps: str | None) -> ReturnCheck:
         return ReturnCheck(allowed=False, code=code, reason_zh=zh, reason_en=en, keeps=keeps)
+
+
+@attrs.frozen
+class ReturnGuard:
+    """A return policy as a lifecycle guard (退单守卫): refuses the returns the policy refuses.
+
+    Call it as ``guard(ticket_before, event)``: ``None`` when the policy allows the return (and for any
+    event that is not a return request), otherwise ``"return policy '<name>': <reason>"`` with the
+    policy's English reason. Build it with :meth:`ReturnPolicy.guard`.
+
+    Attributes:
+        policy: The return policy.
+        calendar: The working calendar (``None``: :meth:`WorkCalendar.china`).
+    """
+
+    policy: ReturnPolicy
+    calendar: WorkCalendar | None = None
+
+    def __call__(self, ticket: Ticket, event: Event, /) -> str | None:
+        """The reason the policy refuses ``event`` on ``ticket`` (before the event), or ``None``.
+
+        Raises:
+            CalendarCoverageError: The window falls outside the calendar's covered years.
+        """
+        if not isinstance(event, ReturnRequest):
+            return None
+        verdict = self.policy.check(ticket, event, calendar=self.calendar)
+        return None if verdict else f"return policy {self.policy.name!r}: {verdict.reason_en}"

@@ -405,3 +405,37 @@ def test_sample_export_bad_rows_are_all_found(backend: str) -> None:
         "是否剔除",
     }
     assert tally.counts.sum() > 0
+
+
+# ------------------------------------------------------------------------- statistics proof
+@pytest.mark.parametrize("backend", list(BACKENDS))
+def test_statistics_proof_never_hides_a_bad_row(backend: str) -> None:
+    """Coded columns in range skip the row check; out of range they do not, and bad rows surface."""
+    d = sample()
+    clean = BACKENDS[backend](d)
+    assert tally_frame(clean, rules=RULES, columns=COLUMNS) == array_tally(d)
+    # an out-of-range satisfaction on a row not answered fails the proof but is not a bad row
+    unanswered = int(np.flatnonzero(d["callback"] != 1)[0])
+    d["satisfaction"] = d["satisfaction"].copy()
+    d["satisfaction"][unanswered] = 9
+    assert tally_frame(BACKENDS[backend](d), rules=RULES, columns=COLUMNS) == array_tally(
+        d | {"satisfaction": np.where(d["satisfaction"] == 9, 0, d["satisfaction"])}
+    )
+    # the same value on an answered (and counted) row is bad, and reported
+    answered = int(np.flatnonzero((d["callback"] == 1) & d["lead"] & ~d["aai"])[0])
+    d["satisfaction"][answered] = 9
+    d["id"] = [f"T{i}" for i in range(len(d["unit"]))]
+    with pytest.raises(ValidationReport) as info:
+        tally_frame(BACKENDS[backend](d), rules=RULES, columns=attrs_evolve_id(COLUMNS))
+    assert info.value.lines() == [
+        f"row T{answered}, satisfaction: unknown satisfaction; allowed: 0-2 or 满意/基本满意/不满意 (got 9)"
+    ]
+
+
+def attrs_evolve_id(cols: ColumnMap) -> ColumnMap:
+    return ColumnMap(
+        ticket_id="id",
+        role=cols.role,
+        excluded=cols.excluded,
+        answered_at_intake=cols.answered_at_intake,
+    )

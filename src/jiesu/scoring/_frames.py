@@ -146,6 +146,8 @@ class _Coded:
         col = nw.col(name)
         self.name = name
         self.setup: dict[str, nw.Expr] = {}
+        # aggregates that are all true only when no value of the column can be bad (None: unprovable)
+        self.proofs: list[nw.Expr] | None = [] if null_is is not None else [col.null_count() == 0]
         if dtype == nw.Boolean:
             self.kind = "bool"
             self.expr = col
@@ -153,6 +155,7 @@ class _Coded:
         elif dtype.is_integer():
             self.kind = "int"
             self.expr = col
+            self.proofs += [col.min() >= 0, col.max() <= top]
             self.invalid = (col < 0) | (col > top)
             self.invalid = (
                 col.is_null() | self.invalid
@@ -171,6 +174,7 @@ class _Coded:
             fill = -1 if null_is is None else null_is
             coded = nw.when(col.is_null()).then(nw.lit(fill, nw.Int8)).otherwise(coded)
             alias = f"_code_{name}"
+            self.proofs = None  # labels need coding: only the row check can tell
             self.setup = {alias: coded}
             self.expr = nw.col(alias)
             self.invalid = self.expr < 0
@@ -192,6 +196,13 @@ def _blank(name: str, dtype: Any) -> nw.Expr:  # noqa: ANN401 - a narwhals dtype
     """A missing key: null, or an empty string in a text column."""
     col = nw.col(name)
     return col.is_null() | (col == "") if dtype == nw.String else col.is_null()
+
+
+def _key_proofs(name: str, dtype: Any) -> list[nw.Expr]:  # noqa: ANN401 - a narwhals dtype
+    """Aggregates all true only when no key is blank (see :func:`_blank`)."""
+    col = nw.col(name)
+    proofs = [col.null_count() == 0]
+    return [*proofs, ~(col == "").any()] if dtype == nw.String else proofs
 
 
 def _required(frame: Any, cols: ColumnMap) -> Any:  # noqa: ANN401 - a narwhals schema
@@ -262,6 +273,12 @@ class _Plan:
         if self.counted is not None:  # answers matter on rows that count; flags on every row
             answers = {k: self.counted & e for k, e in answers.items()}
         self.bad: dict[str, nw.Expr] = answers | {name: c.invalid for name, c in flags}
+        coded = (self.cb, self.con, self.sol, self.sat, *(c for _, c in flags))
+        self.proofs: list[nw.Expr] | None = None
+        if all(c.proofs is not None for c in coded):
+            self.proofs = [p for c in coded for p in c.proofs or ()]
+            self.proofs += _key_proofs(cols.unit, schema[cols.unit])
+            self.proofs += _key_proofs(cols.period, schema[cols.period])
         self.any_bad = functools.reduce(operator.or_, self.bad.values()).fill_null(value=False)
 
     def indicators(self) -> dict[str, nw.Expr | None]:
@@ -318,12 +335,13 @@ def _aggregate(
     plan: _Plan,
     keys: list[str],
     *,
+    check: bool,
     filter_bad: bool,
     simple: bool,
     eager: bool,
 ) -> Any:  # noqa: ANN401 - a narwhals eager frame
-    """One group-by: the :data:`COUNTS` per key, plus ``_rows`` and ``_bad`` (bad rows) per key."""
-    indicators: dict[str, nw.Expr | None] = {"_bad": plan.any_bad}
+    """One group-by: the :data:`COUNTS` and ``_rows`` per key, and ``_bad`` (bad rows) if ``check``."""
+    indicators: dict[str, nw.Expr | None] = {"_bad": plan.any_bad} if check else {}
     for name, expr in plan.indicators().items():
         counted = plan.counted  # rows that do not count stay in "_rows" only
         both = expr if counted is None else counted if expr is None else expr & counted
@@ -352,6 +370,19 @@ def _aggregate(
     return grouped if eager else grouped.collect()
 
 
+def _proven_clean(frame: Any, plan: _Plan, *, eager: bool) -> bool:  # noqa: ANN401 - a narwhals frame
+    """Whether column statistics (null counts, min, max) alone prove that no row is bad.
+
+    The proof is sufficient, not necessary: when it fails (or a column holds labels), the row check
+    runs and decides.
+    """
+    if plan.proofs is None:
+        return False
+    stats = frame.select(*(p.alias(f"_p{i}") for i, p in enumerate(plan.proofs)))
+    values = (stats if eager else stats.collect()).row(0)
+    return all(v is True or v is np.True_ for v in values)
+
+
 def _shown(value: object) -> object:
     """A missing value as ``None`` (pandas reads a missing string as NaN)."""
     return None if isinstance(value, float) and value != value else value  # noqa: PLR0124 - NaN test
@@ -365,14 +396,23 @@ def _tally_native(native: Any, cols: ColumnMap, rules: Rules) -> tuple[Tally, Va
     if plan.setup:
         frame = frame.with_columns(**plan.setup)
     keys = [cols.unit, cols.period, *([cols.category] if cols.category else [])]
-    simple = frame.implementation.is_pandas_like() or frame.implementation.is_pyarrow()
-    counted = _aggregate(frame, plan, keys, filter_bad=False, simple=simple, eager=eager)
-    bad_rows = counted["_bad"].to_numpy()
+    impl = frame.implementation
+    simple = impl.is_pandas_like() or impl.is_pyarrow()
+    # Tables held in memory (polars, pandas, pyarrow) keep null counts and give a column's min and max
+    # in one cheap pass (2 ms at 10M rows against ~20 ms for the row check inside the group-by);
+    # duckdb and Spark relations would read their source again (64 ms at 10M rows on duckdb), so there
+    # the row check stays fused into the one group-by. Either way every bad row is found.
+    proven = (simple or impl.is_polars()) and _proven_clean(frame, plan, eager=eager)
+    counted = _aggregate(
+        frame, plan, keys, check=not proven, filter_bad=False, simple=simple, eager=eager
+    )
     total = int(counted["_rows"].to_numpy().sum())
     problems: list[Problem] = []
-    if bad_rows.any():
+    if not proven and counted["_bad"].to_numpy().any():
         problems = _problems(frame, plan, eager=eager)
-        counted = _aggregate(frame, plan, keys, filter_bad=True, simple=simple, eager=eager)
+        counted = _aggregate(
+            frame, plan, keys, check=False, filter_bad=True, simple=simple, eager=eager
+        )
     units = _labels(counted[cols.unit].to_numpy())
     periods = _labels(counted[cols.period].to_numpy())
     cats = _labels(counted[cols.category].to_numpy()).astype(str) if cols.category else None

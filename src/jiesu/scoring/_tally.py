@@ -323,7 +323,10 @@ class Tally:
         units, periods, cats, counts = units[keep], periods[keep], cats[keep], counts[keep]
         inverse, (u, p, c) = _key_index(units, periods, cats)
         summed = np.zeros((len(u), N_COUNTS), dtype=np.int64)
-        np.add.at(summed, inverse, counts)
+        if len(u) == len(inverse):  # keys already unique (a group-by's output): only reorder
+            summed[inverse] = counts
+        else:
+            np.add.at(summed, inverse, counts)
         return cls(u, p, c, summed)
 
     @classmethod
@@ -753,7 +756,9 @@ def _groups(
 def _per_10k(
     units: npt.NDArray[Any], tickets: IntArray, population: Mapping[Any, int] | None, places: int
 ) -> tuple[IntArray, npt.NDArray[np.bool_]]:
-    pop = np.array([(population or {}).get(u, 0) for u in units.tolist()], dtype=np.int64).reshape(
+    if not population:  # no table: nothing to look up per row
+        return np.zeros(len(units), dtype=np.int64), np.zeros(len(units), dtype=bool)
+    pop = np.array([population.get(u, 0) for u in units.tolist()], dtype=np.int64).reshape(
         len(units)
     )
     known = pop > 0

@@ -22,7 +22,14 @@ def test_quick_benchmark_runs(
         "numpy bincount (limit)",
         "jiesu score_many (arrays)",
         "jiesu score_frame → duckdb",
+        "jiesu tally_frame → polars lazy (counts only)",
+        "polars lazy, jiesu's counts natively",
     ):
         assert job in out
-    jiesu_rows = [line for line in out.splitlines() if line.startswith("jiesu")]
-    assert all(line.split()[-2] == "0" for line in jiesu_rows)  # no wrong results
+    lines = out.splitlines()
+    scored = [line for line in lines if line.startswith("jiesu s")]
+    assert len(scored) == 3  # the array path and two frame paths
+    assert all(line.split()[-2] == "0" for line in scored)  # no wrong results
+    counts_only = [line for line in lines if "(counts only)" in line]
+    assert len(counts_only) == 2  # polars lazy and duckdb
+    assert all(line.split()[-2] == "n/a" for line in counts_only)

@@ -66,6 +66,7 @@ def test_demo_routes_lives_scores_and_writes_the_report(tmp_path: Path) -> None:
     assert "受理诉求 complaints received" in out
     assert re.search(r"complaints received\s*│\s*500\s*│", out)
     assert "直派 direct dispatch" in out
+    assert re.search(r"open at the month's end\s*│\s*[1-9]", out)
     assert "办理时限 reply" in out
     flat = re.sub(r"\s+", " ", out)
     assert "2025-03 街道乡镇 三率考评排名 top 2" in flat

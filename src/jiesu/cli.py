@@ -210,6 +210,7 @@ def _summary_table(run: MonthlyRun) -> Table:
     table.add_row("即时办结 answered at intake", str(sum(t.answered_at_intake for t in tickets)))
     table.add_row("退单 returns", str(sum(t.return_count for t in tickets)))
     table.add_row("重办 reopened", str(sum(t.reopen_count for t in tickets)))
+    table.add_row("月末在办 open at the month's end", str(sum(t.is_open for t in tickets)))
     statuses: dict[str, int] = {}
     for i in in_period:
         reply = run.clocks[i].get("reply")

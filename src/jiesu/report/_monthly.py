@@ -12,7 +12,7 @@ import pendulum
 from jiesu.calendar import ClockStatus, DeadlinePolicy, WorkCalendar
 from jiesu.model import DEFAULT_TZ, Ticket, UnitKind
 from jiesu.report._data import MapArea, ReportData, ScoreRow
-from jiesu.routing import Catalogue, Router, Territory, load_units
+from jiesu.routing import Router
 from jiesu.sample import categories, data_file, generate_complaints, population, simulate
 from jiesu.scoring import Rules, evaluate, tally_evaluations
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from jiesu.calendar import Clock
     from jiesu.model import Complaint, Unit
-    from jiesu.routing import Decision
+    from jiesu.routing import Decision, Territory
     from jiesu.scoring import Evaluation, Score, Scorecard
 
 GROUP_LABELS = {
@@ -84,17 +84,13 @@ class MonthlyRun:
         return sorted(rows, key=lambda s: (str(s.group), s.rank is None, s.rank or 0, str(s.unit)))
 
 
-def _router() -> tuple[Router, Territory, tuple[Unit, ...]]:
-    with (
-        as_file(data_file("units.toml")) as units_path,
-        as_file(data_file("catalogue.toml")) as catalogue_path,
-        as_file(data_file("areas.geojson")) as areas_path,
-        as_file(data_file("swaps.geojson")) as swaps_path,
-    ):
-        units = load_units(units_path)
-        catalogue = Catalogue.from_toml(catalogue_path, units=units)
-        territory = Territory.from_geojson(areas_path, swap_zones=swaps_path)
-    return Router(catalogue, territory, units), territory, tuple(units)
+def _router() -> Router:
+    return Router.from_files(
+        catalogue=data_file("catalogue.toml"),
+        areas=data_file("areas.geojson"),
+        units=data_file("units.toml"),
+        swap_zones=data_file("swaps.geojson"),
+    )
 
 
 def _sample_rules() -> tuple[Rules, DeadlinePolicy]:
@@ -139,7 +135,8 @@ def run_sample_month(
         >>> sum(t.is_open for t in run.tickets) > 0  # still open at the month's end
         True
     """
-    router, territory, units = _router()
+    router = _router()
+    units = tuple(router.units)
     rules, policy = _sample_rules()
     calendar = WorkCalendar.china()
     end = pendulum.datetime(year, month, 1, tz=DEFAULT_TZ).add(months=1)
@@ -167,7 +164,10 @@ def run_sample_month(
         if progress is not None and (k + 1) % 200 == 0:
             progress("route and simulate", k + 1, total)
     clocks = tuple(policy.clocks(t, calendar, now=end) for t in tickets)
-    streets = _streets(territory, complaints)
+    territory = router.territory_at(end.date())
+    streets = (
+        _streets(territory, complaints) if territory is not None else (None,) * len(complaints)
+    )
     evaluations = tuple(evaluate(t, rules) for t in tickets)
     kinds = {u.code: u.kind for u in units}
     scorecard = tally_evaluations(evaluations).scores(rules, kinds=kinds, population=population())

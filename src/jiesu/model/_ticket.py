@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -262,8 +261,12 @@ def fold_events(
     """The fold of ``events`` and the state after each event."""
     fold = Fold(state=lifecycle.initial)
     states = []
-    for i, event in enumerate(events):
-        ticket_before = functools.partial(_prefix, complaint, events, i, lifecycle, fold)
+    done = 0
+
+    def ticket_before() -> Ticket:  # built only for an event with custom guards
+        return _prefix(complaint, events, done, lifecycle, fold)
+
+    for done, event in enumerate(events):  # noqa: B007 - ticket_before reads done
         step(lifecycle, fold, event, complaint.received_at, ticket_before)
         states.append(fold.state)
     return fold, tuple(states)

@@ -318,10 +318,13 @@ class Tally:
         Returns:
             The canonical tally (sorted, one row per key, no all-zero row).
         """
-        cats = np.full(len(units), "", dtype=str) if categories is None else categories
         keep = counts.sum(axis=1) > 0
-        units, periods, cats, counts = units[keep], periods[keep], cats[keep], counts[keep]
-        inverse, (u, p, c) = _key_index(units, periods, cats)
+        units, periods, counts = units[keep], periods[keep], counts[keep]
+        if categories is None:  # not split: no category key to sort
+            inverse, (u, p) = _key_index(units, periods)
+            c = np.full(len(u), "", dtype=str)
+        else:
+            inverse, (u, p, c) = _key_index(units, periods, categories[keep])
         summed = np.zeros((len(u), N_COUNTS), dtype=np.int64)
         if len(u) == len(inverse):  # keys already unique (a group-by's output): only reorder
             summed[inverse] = counts

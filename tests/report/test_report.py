@@ -68,6 +68,13 @@ def test_report_is_self_contained() -> None:
     assert html.count("<svg") == 6  # two group bars, trend, two maps, SLA
 
 
+def test_groups_follow_the_given_order() -> None:
+    default = render_html(_data())
+    assert default.index("<h3>区级部门</h3>") < default.index("<h3>街道乡镇</h3>")  # by name
+    ordered = render_html(_data(group_order=("街道乡镇",)))
+    assert ordered.index("<h3>街道乡镇</h3>") < ordered.index("<h3>区级部门</h3>")
+
+
 def test_not_rated_rows_are_shown_as_such() -> None:
     html = render_html(_data())
     assert "<tr class='nr'><td>—</td><td class='t'>北镇</td>" in html

@@ -10,6 +10,7 @@ from jiesu.report._data import MapArea, ReportData, ScoreRow
 from jiesu.report._html import render_html, write_report
 from jiesu.report._monthly import (
     GROUP_LABELS,
+    GROUP_ORDER,
     STATUS_LABELS,
     MonthlyRun,
     report_data,
@@ -18,6 +19,7 @@ from jiesu.report._monthly import (
 
 __all__ = [
     "GROUP_LABELS",
+    "GROUP_ORDER",
     "STATUS_LABELS",
     "MapArea",
     "MonthlyRun",

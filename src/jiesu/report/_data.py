@@ -89,6 +89,7 @@ class ReportData:
         sla_counts: Ticket counts by SLA status (时限状态).
         top_categories: For each street, its most frequent categories with counts (每月一题 candidates).
         notes: Free lines shown at the end (data caveats, assumed rule values).
+        group_order: The order of the scorecard's groups; groups not listed follow in name order.
     """
 
     title: str
@@ -105,3 +106,4 @@ class ReportData:
     sla_counts: dict[str, int] = attrs.Factory(dict)
     top_categories: dict[str, tuple[tuple[str, int], ...]] = attrs.Factory(dict)
     notes: tuple[str, ...] = ()
+    group_order: tuple[str, ...] = ()

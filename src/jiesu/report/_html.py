@@ -65,7 +65,10 @@ def _sort_key(row: ScoreRow) -> tuple[int, int, str]:
 
 def _scorecard(data: ReportData) -> str:
     out = ['<section id="scorecard"><h2>成绩排名 Ranked scorecard</h2>']
-    rows = sorted(data.scorecard, key=lambda r: (r.group, *_sort_key(r)))
+    order = {group: i for i, group in enumerate(data.group_order)}
+    rows = sorted(
+        data.scorecard, key=lambda r: (order.get(r.group, len(order)), r.group, *_sort_key(r))
+    )
     for group, members in groupby(rows, key=lambda r: r.group):
         group_rows = list(members)
         rated = [r for r in group_rows if r.composite is not None]

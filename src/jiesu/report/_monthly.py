@@ -36,6 +36,9 @@ GROUP_LABELS = {
 }
 """The report's heading for each ranking group (排名分组)."""
 
+GROUP_ORDER = ("街道乡镇", "区级部门", "市级部门", "公共服务企业", "社区村", "区", "热线中心")
+"""The order reports and the demo show ranking groups in."""
+
 STATUS_LABELS = {
     ClockStatus.MET_ON_TIME: "按时 met on time",
     ClockStatus.MET_LATE: "超时完成 met late",
@@ -283,6 +286,7 @@ def report_data(run: MonthlyRun) -> ReportData:
         composite_by_area=composite,
         sla_counts=_sla_counts(run),
         top_categories=_top_categories(run, streets),
+        group_order=GROUP_ORDER,
         notes=(
             "All data are generated: the district, its units and every complaint are fictional.",
             f"Assumed rule values in {run.rules.name}: {', '.join(run.rules.assumed) or 'none'}.",

@@ -11,11 +11,12 @@ decimals, the weighted sum rounded half-up to 2 decimals, dense rank on (composi
 unit-months whose composite or rank differs from jiesu's exact integer result.
 
 "× native" compares jiesu's narwhals path with the plain peer on the same backend (which counts four
-quantities and checks nothing); "× same work" with the same backend doing natively what jiesu's frame path
-does (the row count and eight counts per key, and proving no row is bad: on polars from column statistics,
-on duckdb with the row check fused into the group-by, each backend's faster way). The "counts only" rows
-time ``tally_frame`` (the check and the counts, collected) without scoring or building the table out, to
-show where the time goes. Rows without ranks report "n/a" under "wrong".
+quantities and checks nothing). "× same work" compares it with the same backend doing natively what jiesu
+does: proving no row is bad (on polars from column statistics, on duckdb with the row check fused into the
+group-by: each backend's faster way), the row count and eight counts per key, then ("jiesu's work
+natively") the plain peer's rates, composite and rank from them. The "counts only" rows time
+``tally_frame`` (the check and the counts, collected) against "jiesu's counts natively", to show where the
+time goes. Rows without ranks report "n/a" under "wrong".
 
 Run: ``.venv/bin/python benchmarks/scoring.py`` (``--quick`` for a small size).
 """
@@ -144,16 +145,20 @@ def peer_pandas(df: pd.DataFrame) -> dict[str, npt.NDArray[Any]]:
 
 def _polars_query(lf: pl.LazyFrame) -> pl.LazyFrame:
     ans = pl.col("callback") == 1
+    counts = lf.group_by("unit", "month").agg(
+        pl.len().alias("volume"),
+        ans.sum().alias("valid"),
+        (ans & pl.col("contacted")).sum().alias("con"),
+        (ans & pl.col("solved")).sum().alias("sol"),
+        (ans & (pl.col("satisfaction") > 0)).sum().alias("sat"),
+    )
+    return _polars_scores(counts)
+
+
+def _polars_scores(counts: pl.LazyFrame) -> pl.LazyFrame:
+    """Rates, composite and dense rank from per unit-month ``volume, valid, con, sol, sat``."""
     return (
-        lf.group_by("unit", "month")
-        .agg(
-            pl.len().alias("volume"),
-            ans.sum().alias("valid"),
-            (ans & pl.col("contacted")).sum().alias("con"),
-            (ans & pl.col("solved")).sum().alias("sol"),
-            (ans & (pl.col("satisfaction") > 0)).sum().alias("sat"),
-        )
-        .filter(pl.col("valid") > 0)
+        counts.filter(pl.col("valid") > 0)
         .with_columns(
             **{
                 k: (10_000 * pl.col(k) / pl.col("valid") + 0.5).floor() / 100
@@ -240,11 +245,12 @@ from c
 """
 
 
-def same_work_polars(df: pl.DataFrame) -> dict[str, npt.NDArray[Any]]:
+def same_work_polars(df: pl.DataFrame, *, score: bool) -> dict[str, npt.NDArray[Any]]:
     """Polars lazy doing jiesu's frame work natively, the way jiesu does it on polars.
 
     Column statistics (null counts, min, max) prove that no row is bad; only if they cannot, the row
-    check runs fused into the group-by. Then the eight counts and the row count per key.
+    check runs fused into the group-by. Then the eight counts and the row count per key; with ``score``,
+    the plain peer's rates, composite and rank from them.
     """
     lf = df.lazy()
     cb, sat = pl.col("callback"), pl.col("satisfaction")
@@ -267,22 +273,29 @@ def same_work_polars(df: pl.DataFrame) -> dict[str, npt.NDArray[Any]]:
         | pl.col("unit").is_null()
         | pl.col("month").is_null()
     )
-    out = (
-        lf.group_by("unit", "month")
-        .agg(
-            pl.len().alias("tickets"),
-            *([] if clean else [bad.sum().alias("bad")]),
-            ans.sum().alias("answered"),
-            (cb == 2).sum().alias("unreachable"),
-            (cb == 3).sum().alias("refused"),
-            (ans & pl.col("contacted")).sum().alias("contacted"),
-            (ans & pl.col("solved")).sum().alias("solved"),
-            (ans & (sat == 2)).sum().alias("satisfied"),
-            (ans & (sat == 1)).sum().alias("basically_satisfied"),
-        )
-        .collect()
+    out = lf.group_by("unit", "month").agg(
+        pl.len().alias("tickets"),
+        *([] if clean else [bad.sum().alias("bad")]),
+        ans.sum().alias("answered"),
+        (cb == 2).sum().alias("unreachable"),
+        (cb == 3).sum().alias("refused"),
+        (ans & pl.col("contacted")).sum().alias("contacted"),
+        (ans & pl.col("solved")).sum().alias("solved"),
+        (ans & (sat == 2)).sum().alias("satisfied"),
+        (ans & (sat == 1)).sum().alias("basically_satisfied"),
     )
-    return {"rows": np.asarray(out["tickets"].sum())}
+    if score:
+        scored = out.select(
+            "unit",
+            "month",
+            volume="tickets",
+            valid="answered",
+            con="contacted",
+            sol="solved",
+            sat=pl.col("satisfied") + pl.col("basically_satisfied"),
+        )
+        return _polars_out(_polars_scores(scored).collect())
+    return {"rows": np.asarray(out.collect()["tickets"].sum())}
 
 
 SAME_WORK_SQL = """
@@ -297,21 +310,35 @@ from t group by unit, month
 """
 
 
-def same_work_duckdb(con: duckdb.DuckDBPyConnection) -> dict[str, npt.NDArray[Any]]:
-    """DuckDB SQL doing jiesu's frame work natively: the nine counts and the bad-row check per key."""
+SAME_WORK_SCORED_SQL = DUCKDB_SQL.replace(
+    DUCKDB_SQL[DUCKDB_SQL.index("with g as (") : DUCKDB_SQL.index("), r as (")],
+    "with w as (" + SAME_WORK_SQL + "), g as (select unit, month, tickets as volume, "
+    "answered as valid, contacted as con, solved as sol, satisfied + basically_satisfied as sat "
+    "from w where answered > 0",
+)
+
+
+def same_work_duckdb(con: duckdb.DuckDBPyConnection, *, score: bool) -> dict[str, npt.NDArray[Any]]:
+    """DuckDB SQL doing jiesu's frame work natively: the row check fused into the group-by (duckdb's
+    faster way) and the counts per key; with ``score``, the plain peer's rates, composite and rank."""
+    if score:
+        return _duckdb_out(con.sql(SAME_WORK_SCORED_SQL).fetchnumpy())
     out = con.sql(SAME_WORK_SQL).fetchnumpy()
     return {"rows": np.asarray(out["tickets"].sum())}
 
 
-def peer_duckdb(con: duckdb.DuckDBPyConnection) -> dict[str, npt.NDArray[Any]]:
-    """DuckDB SQL over a registered Arrow table."""
-    out = con.sql(DUCKDB_SQL).fetchnumpy()
+def _duckdb_out(out: dict[str, Any]) -> dict[str, npt.NDArray[Any]]:
     return {
         "unit": np.asarray(out["unit"]),
         "month": np.asarray(out["month"]),
         "composite": _round2(np.asarray(out["composite"], dtype=np.float64)),
         "rank": np.asarray(out["rank"], dtype=np.int64),
     }
+
+
+def peer_duckdb(con: duckdb.DuckDBPyConnection) -> dict[str, npt.NDArray[Any]]:
+    """DuckDB SQL over a registered Arrow table."""
+    return _duckdb_out(con.sql(DUCKDB_SQL).fetchnumpy())
 
 
 def jiesu_arrays(d: dict[str, npt.NDArray[Any]]) -> dict[str, npt.NDArray[Any]]:
@@ -396,8 +423,10 @@ def main(argv: list[str] | None = None) -> None:
         ("duckdb SQL", lambda: peer_duckdb(con)),
         ("pandas groupby", lambda: peer_pandas(pdf)),
         ("polars eager", lambda: peer_polars_eager(pldf)),
-        ("polars lazy, jiesu's counts natively", lambda: same_work_polars(pldf)),
-        ("duckdb SQL, jiesu's counts natively", lambda: same_work_duckdb(con)),
+        ("polars lazy, jiesu's counts natively", lambda: same_work_polars(pldf, score=False)),
+        ("duckdb SQL, jiesu's counts natively", lambda: same_work_duckdb(con, score=False)),
+        ("polars lazy, jiesu's work natively", lambda: same_work_polars(pldf, score=True)),
+        ("duckdb SQL, jiesu's work natively", lambda: same_work_duckdb(con, score=True)),
         ("jiesu tally_frame → polars lazy (counts only)", lambda: jiesu_counts(pldf.lazy())),
         ("jiesu tally_frame → duckdb (counts only)", lambda: jiesu_counts(rel)),
         ("jiesu score_frame → polars lazy", lambda: jiesu_frame(pldf.lazy())),
@@ -411,13 +440,17 @@ def main(argv: list[str] | None = None) -> None:
         out, seconds, peak = measure(fn, repeat=repeat)
         results[name] = (seconds, peak, wrong(out, truth) if "rank" in out else -1)
     limit = results["numpy bincount (limit)"][0]
-    on_polars = ("polars lazy", "polars lazy, jiesu's counts natively")
-    on_duckdb = ("duckdb SQL", "duckdb SQL, jiesu's counts natively")
     native = {
-        "jiesu tally_frame → polars lazy (counts only)": on_polars,
-        "jiesu tally_frame → duckdb (counts only)": on_duckdb,
-        "jiesu score_frame → polars lazy": on_polars,
-        "jiesu score_frame → duckdb": on_duckdb,
+        "jiesu tally_frame → polars lazy (counts only)": (
+            "polars lazy",
+            "polars lazy, jiesu's counts natively",
+        ),
+        "jiesu tally_frame → duckdb (counts only)": (
+            "duckdb SQL",
+            "duckdb SQL, jiesu's counts natively",
+        ),
+        "jiesu score_frame → polars lazy": ("polars lazy", "polars lazy, jiesu's work natively"),
+        "jiesu score_frame → duckdb": ("duckdb SQL", "duckdb SQL, jiesu's work natively"),
     }
     table = []
     for name, (seconds, peak, bad) in results.items():

@@ -285,9 +285,8 @@ def same_work_polars(df: pl.DataFrame, *, score: bool) -> dict[str, npt.NDArray[
         (ans & (sat == 1)).sum().alias("basically_satisfied"),
     )
     if score:
-        scored = out.select(
-            "unit",
-            "month",
+        # every count stays in the output (a dropped column would not be computed at all)
+        scored = out.with_columns(
             volume="tickets",
             valid="answered",
             con="contacted",
@@ -310,12 +309,20 @@ from t group by unit, month
 """
 
 
-SAME_WORK_SCORED_SQL = DUCKDB_SQL.replace(
-    DUCKDB_SQL[DUCKDB_SQL.index("with g as (") : DUCKDB_SQL.index("), r as (")],
-    "with w as (" + SAME_WORK_SQL + "), g as (select unit, month, tickets as volume, "
-    "answered as valid, contacted as con, solved as sol, satisfied + basically_satisfied as sat "
-    "from w where answered > 0",
+# every count (and the check) is kept to the output: a query that drops a column lets the engine skip
+# computing it, which would no longer be the same work
+SAME_WORK_SCORED_SQL = """
+with w as (SAME_WORK), r as (
+  select *,
+         floor(10000.0 * contacted / answered + 0.5) / 100 as r_rate,
+         floor(10000.0 * solved / answered + 0.5) / 100 as s_rate,
+         floor(10000.0 * (satisfied + basically_satisfied) / answered + 0.5) / 100 as m_rate
+  from w where answered > 0
+), c as (
+  select *, floor((0.2 * r_rate + 0.4 * s_rate + 0.4 * m_rate) * 100 + 0.5) / 100 as composite from r
 )
+select *, dense_rank() over (partition by month order by composite desc, tickets desc) as rank from c
+""".replace("SAME_WORK", SAME_WORK_SQL)
 
 
 def same_work_duckdb(con: duckdb.DuckDBPyConnection, *, score: bool) -> dict[str, npt.NDArray[Any]]:

@@ -439,3 +439,16 @@ def attrs_evolve_id(cols: ColumnMap) -> ColumnMap:
         excluded=cols.excluded,
         answered_at_intake=cols.answered_at_intake,
     )
+
+
+@pytest.mark.parametrize("n_labels", [0, 1, 3, 16, 17, 40])
+def test_few_strings_equal_a_plain_conversion(n_labels: int) -> None:
+    """Coded text columns convert exactly like element-by-element ones, blanks as nulls or kept."""
+    from jiesu.scoring._frames import _few_strings  # noqa: PLC0415 - a private helper under test
+
+    labels = np.array(["", *(f"组{i}" for i in range(max(n_labels - 1, 0)))])[:n_labels]
+    column = labels[np.arange(3 * n_labels) % n_labels] if n_labels else labels
+    assert _few_strings(column, blank_is_null=True).to_pylist() == [
+        v or None for v in column.tolist()
+    ]
+    assert _few_strings(column, blank_is_null=False).to_pylist() == column.tolist()

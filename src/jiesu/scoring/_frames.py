@@ -543,8 +543,8 @@ def _arrow_table(card: Scorecard, *, headers: str) -> Any:  # noqa: ANN401 - a p
             continue
         if isinstance(column, np.ma.MaskedArray):
             columns[name] = pa.array(np.ma.getdata(column), mask=np.ma.getmaskarray(column))
-        elif name in {"group", "grade"}:
-            columns[name] = pa.array(column, mask=column == "")
+        elif name in {"group", "grade", "status"}:
+            columns[name] = _few_strings(column, blank_is_null=name != "status")
         elif column.dtype.kind == "M":  # Arrow has no month unit: labels become dates
             columns[name] = pa.array(column.astype("datetime64[D]"))
         else:
@@ -552,6 +552,31 @@ def _arrow_table(card: Scorecard, *, headers: str) -> Any:  # noqa: ANN401 - a p
     if headers == "zh":
         columns = {ZH_HEADERS[k]: v for k, v in columns.items()}
     return pa.table(columns)
+
+
+_FEW: Final = 16
+
+
+def _few_strings(column: npt.NDArray[Any], *, blank_is_null: bool) -> Any:  # noqa: ANN401 - a pyarrow array
+    """A text column of few distinct values as Arrow strings: one comparison per value, then a take.
+
+    Converting fixed-width numpy text to Arrow goes element by element; labels such as the status or the
+    grade take a handful of values, so they are coded first. More than :data:`_FEW` values fall back.
+    """
+    import pyarrow as pa  # noqa: PLC0415 - needed only to hand a table back
+
+    codes = np.zeros(len(column), dtype=np.int32)
+    labels: list[str | None] = []
+    todo = np.ones(len(column), dtype=bool)
+    while todo.any():
+        if len(labels) == _FEW:
+            return pa.array(column, mask=(column == "") if blank_is_null else None)
+        value = str(column[int(np.argmax(todo))])
+        hit = column == value
+        codes[hit] = len(labels)
+        labels.append(None if blank_is_null and not value else value)
+        todo &= ~hit
+    return pa.array(labels, pa.string()).take(pa.array(codes))
 
 
 def _to_native(frame: Any, card: Scorecard, *, headers: str) -> Any:  # noqa: ANN401 - any dataframe

@@ -244,7 +244,10 @@ def _key_index(*columns: npt.NDArray[Any]) -> tuple[IntArray, list[npt.NDArray[A
     code = np.zeros(n, dtype=np.int64)
     uniques = []
     for col in columns:
-        uniq, inv = np.unique(col, return_inverse=True)
+        if (col == col[0]).all():  # one value (no categories, one ranking group): nothing to sort
+            uniq, inv = col[:1], np.zeros(n, dtype=np.int64)
+        else:
+            uniq, inv = np.unique(col, return_inverse=True)
         uniques.append(uniq)
         code = code * len(uniq) + inv
     keys, inverse = np.unique(code, return_inverse=True)

@@ -225,11 +225,11 @@ def peer_polars_lazy(df: pl.DataFrame) -> dict[str, npt.NDArray[Any]]:
 DUCKDB_SQL = """
 with g as (
   select unit, month, count(*) as volume,
-         sum((callback = 1)::int) as valid,
-         sum((callback = 1 and contacted)::int) as con,
-         sum((callback = 1 and solved)::int) as sol,
-         sum((callback = 1 and satisfaction > 0)::int) as sat
-  from t group by unit, month having sum((callback = 1)::int) > 0
+         count_if(callback = 1) as valid,
+         count_if(callback = 1 and contacted) as con,
+         count_if(callback = 1 and solved) as sol,
+         count_if(callback = 1 and satisfaction > 0) as sat
+  from t group by unit, month having count_if(callback = 1) > 0
 ), r as (
   select unit, month, volume,
          floor(10000.0 * con / valid + 0.5) / 100 as r,
@@ -304,15 +304,15 @@ select min(callback) >= 0 and max(callback) <= 3 and min(satisfaction) >= 0 and 
 from t
 """
 
-CHECK_SQL = """sum(((callback < 0 or callback > 3) or (callback = 1 and (contacted is null or solved is null
-      or satisfaction < 0 or satisfaction > 2)) or unit is null or month is null)::int) as bad,"""
+CHECK_SQL = """count_if((callback < 0 or callback > 3) or (callback = 1 and (contacted is null or solved is null
+      or satisfaction < 0 or satisfaction > 2)) or unit is null or month is null) as bad,"""
 
 SAME_WORK_SQL = """
 select unit, month, count(*) as tickets, CHECK
-  sum((callback = 1)::int) as answered, sum((callback = 2)::int) as unreachable,
-  sum((callback = 3)::int) as refused, sum((callback = 1 and contacted)::int) as contacted,
-  sum((callback = 1 and solved)::int) as solved, sum((callback = 1 and satisfaction = 2)::int) as satisfied,
-  sum((callback = 1 and satisfaction = 1)::int) as basically_satisfied
+  count_if(callback = 1) as answered, count_if(callback = 2) as unreachable,
+  count_if(callback = 3) as refused, count_if(callback = 1 and contacted) as contacted,
+  count_if(callback = 1 and solved) as solved, count_if(callback = 1 and satisfaction = 2) as satisfied,
+  count_if(callback = 1 and satisfaction = 1) as basically_satisfied
 from t group by unit, month
 """
 

@@ -28,21 +28,21 @@ _HERE = str(Path(__file__).resolve().parent)
 sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE] + [_HERE]
 
 import argparse  # noqa: E402 - after the path fix above
-import datetime as dt  # noqa: E402
-import functools  # noqa: E402
-import warnings  # noqa: E402
-from typing import TYPE_CHECKING, Any  # noqa: E402
+import datetime as dt  # noqa: E402 - imported after the setup above
+import functools  # noqa: E402 - imported after the setup above
+import warnings  # noqa: E402 - imported after the setup above
+from typing import TYPE_CHECKING, Any  # noqa: E402 - imported after the setup above
 
-import chinese_calendar  # noqa: E402
-import holidays  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pendulum  # noqa: E402
-import polars as pl  # noqa: E402
-from workalendar.asia import China  # noqa: E402
+import chinese_calendar  # noqa: E402 - imported after the setup above
+import holidays  # noqa: E402 - imported after the setup above
+import numpy as np  # noqa: E402 - imported after the setup above
+import pandas as pd  # noqa: E402 - imported after the setup above
+import pendulum  # noqa: E402 - imported after the setup above
+import polars as pl  # noqa: E402 - imported after the setup above
+from workalendar.asia import China  # noqa: E402 - imported after the setup above
 
-from _common import measure, mib, print_table  # noqa: E402
-from jiesu.calendar import WorkCalendar  # noqa: E402
+from _common import measure, mib, print_table  # noqa: E402 - imported after the setup above
+from jiesu.calendar import WorkCalendar  # noqa: E402 - imported after the setup above
 
 if TYPE_CHECKING:
     from collections.abc import Callable

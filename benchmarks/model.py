@@ -23,12 +23,12 @@ _HERE = str(Path(__file__).resolve().parent)
 sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE] + [_HERE]
 
 import argparse  # noqa: E402 - after the path fix above
-import json  # noqa: E402
-import tempfile  # noqa: E402
-from typing import TYPE_CHECKING  # noqa: E402
+import json  # noqa: E402 - imported after the setup above
+import tempfile  # noqa: E402 - imported after the setup above
+from typing import TYPE_CHECKING  # noqa: E402 - imported after the setup above
 
-from _common import measure, mib, print_table  # noqa: E402
-from jiesu.model import JsonlReader, Ticket, dump_jsonl, dumps, example_tickets  # noqa: E402
+from _common import measure, mib, print_table  # noqa: E402 - imported after the setup above
+from jiesu.model import JsonlReader, Ticket, dump_jsonl, dumps, example_tickets  # noqa: E402 - imported after the setup above
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -25,12 +25,12 @@ sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE] + 
 
 import argparse  # noqa: E402 - after the path fix above
 
-import numpy as np  # noqa: E402
+import numpy as np  # noqa: E402 - imported after the setup above
 
-from _common import measure, mib, print_table  # noqa: E402
-from jiesu.errors import TransitionError  # noqa: E402
-from jiesu.model import Complaint, Ticket  # noqa: E402
-from jiesu.sample import generate_complaints, generate_ticket_table, simulate  # noqa: E402
+from _common import measure, mib, print_table  # noqa: E402 - imported after the setup above
+from jiesu.errors import TransitionError  # noqa: E402 - imported after the setup above
+from jiesu.model import Complaint, Ticket  # noqa: E402 - imported after the setup above
+from jiesu.sample import generate_complaints, generate_ticket_table, simulate  # noqa: E402 - imported after the setup above
 
 TARGET_SECONDS = {"generate_ticket_table": 5.0, "generate_complaints": 3.0, "simulate": 5.0}
 Row = list[str]

@@ -32,18 +32,18 @@ _HERE = str(Path(__file__).resolve().parent)
 sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE] + [_HERE]
 
 import argparse  # noqa: E402 - after the path fix above
-import os  # noqa: E402
-from typing import Any  # noqa: E402
+import os  # noqa: E402 - imported after the setup above
+from typing import Any  # noqa: E402 - imported after the setup above
 
-import duckdb  # noqa: E402
-import numpy as np  # noqa: E402
-import numpy.typing as npt  # noqa: E402
-import pandas as pd  # noqa: E402
-import polars as pl  # noqa: E402
+import duckdb  # noqa: E402 - imported after the setup above
+import numpy as np  # noqa: E402 - imported after the setup above
+import numpy.typing as npt  # noqa: E402 - imported after the setup above
+import pandas as pd  # noqa: E402 - imported after the setup above
+import polars as pl  # noqa: E402 - imported after the setup above
 import pyarrow as pa  # noqa: E402 - imported after the path fix above
 
-from _common import measure, mib, print_table  # noqa: E402
-from jiesu.scoring import ColumnMap, Rules, score_frame, score_many, tally_frame  # noqa: E402
+from _common import measure, mib, print_table  # noqa: E402 - imported after the setup above
+from jiesu.scoring import ColumnMap, Rules, score_frame, score_many, tally_frame  # noqa: E402 - imported after the setup above
 
 RULES = Rules.preset("beijing-2021")
 W_R, W_S, W_M = 0.20, 0.40, 0.40

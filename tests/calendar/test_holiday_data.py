@@ -664,16 +664,16 @@ WORKDAYS: dict[int, tuple[str, ...]] = {
 
 # ------------------------------------------------------------------------------------------ the tests
 import datetime as dt  # noqa: E402 - the literal data above comes first on purpose
-from typing import TYPE_CHECKING  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402 - imported after the setup above
 
-import chinese_calendar  # noqa: E402
-import holidays  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+import chinese_calendar  # noqa: E402 - imported after the setup above
+import holidays  # noqa: E402 - imported after the setup above
+import pytest  # noqa: E402 - imported after the setup above
+from hypothesis import given  # noqa: E402 - imported after the setup above
+from hypothesis import strategies as st  # noqa: E402 - imported after the setup above
 
-from jiesu.calendar import HolidayData, WorkCalendar  # noqa: E402
-from jiesu.errors import DataFormatError  # noqa: E402
+from jiesu.calendar import HolidayData, WorkCalendar  # noqa: E402 - imported after the setup above
+from jiesu.errors import DataFormatError  # noqa: E402 - imported after the setup above
 
 if TYPE_CHECKING:
     from pathlib import Path

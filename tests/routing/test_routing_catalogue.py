@@ -28,7 +28,7 @@ def test_loads_the_agreed_format(catalogue: Catalogue) -> None:
     assert catalogue.path == str(CATALOGUE)
     assert catalogue.backstop_unit is None
     assert [c.level for c in catalogue.categories[:3]] == [1, 2, 3]
-    assert catalogue.category("01.01.01").name == "物业管理"  # type: ignore[union-attr]
+    assert catalogue.category("01.01.01").name == "物业管理"  # type: ignore[union-attr]  # the value is present in this fixture
     assert catalogue.category("99") is None
     assert catalogue.lineage("01.01.01") == ("01.01.01", "01.01", "01")
     assert catalogue.lineage("99") == ("99",)

@@ -119,10 +119,10 @@ def test_haversine() -> None:
 )
 def test_convert_many_errors(kwargs: dict[str, object], match: str) -> None:
     with pytest.raises(ValidationError, match=match):
-        convert_many(**kwargs)  # type: ignore[arg-type]
+        convert_many(**kwargs)  # type: ignore[arg-type]  # deliberately wrong input
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, True, "116"])
 def test_convert_scalar_errors(bad: object) -> None:
     with pytest.raises(ValidationError, match="lon: must be a finite number"):
-        convert(bad, 39.9, source="WGS84", target="GCJ02")  # type: ignore[arg-type]
+        convert(bad, 39.9, source="WGS84", target="GCJ02")  # type: ignore[arg-type]  # deliberately wrong input

@@ -151,9 +151,9 @@ def test_not_dispatched_and_bad_arguments() -> None:
         dispatched(), ask(T0.add(days=30), reason="")
     ).allowed  # no window, no reason needed
     with pytest.raises(ValidationError, match="ticket: must be a Ticket"):
-        policy.check("t", ask(T0))  # type: ignore[arg-type]
+        policy.check("t", ask(T0))  # type: ignore[arg-type]  # deliberately wrong input
     with pytest.raises(ValidationError, match="request: must be a ReturnRequest"):
-        policy.check(dispatched(), "r")  # type: ignore[arg-type]
+        policy.check(dispatched(), "r")  # type: ignore[arg-type]  # deliberately wrong input
 
 
 def test_window_from_sign_for() -> None:
@@ -172,7 +172,7 @@ def test_policy_validation_and_files(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="max_returns: must be a non-negative integer"):
         ReturnPolicy("p", max_returns=True)
     with pytest.raises(ValidationError, match="window_from: must be 'dispatch' or 'sign_for'"):
-        ReturnPolicy("p", window_from="intake")  # type: ignore[arg-type]
+        ReturnPolicy("p", window_from="intake")  # type: ignore[arg-type]  # deliberately wrong input
     with pytest.raises(ValidationError, match="allowed_reasons: must be a list of strings"):
         ReturnPolicy("p", allowed_reasons="地址错误")
     with pytest.raises(ValidationError, match="allowed_reasons: must be a list of strings"):

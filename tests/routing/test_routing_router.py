@@ -55,7 +55,7 @@ def complaint(
         urgency="normal",
         category=category,
         text="某处有问题",
-        location=None if lon is None else Location(lon, lat, crs),  # type: ignore[arg-type]
+        location=None if lon is None else Location(lon, lat, crs),  # type: ignore[arg-type]  # deliberately wrong input
     )
 
 
@@ -220,7 +220,7 @@ def test_refusals(router: Router) -> None:
     with pytest.raises(ValidationError, match="at: must be an aware datetime"):
         router.route(complaint("03"), at=dt.datetime(2025, 3, 3))
     with pytest.raises(ValidationError, match="complaint: must be a Complaint"):
-        router.route("C1")  # type: ignore[arg-type]
+        router.route("C1")  # type: ignore[arg-type]  # deliberately wrong input
 
 
 def test_territory_versions_and_levels() -> None:
@@ -254,11 +254,11 @@ def test_router_validation() -> None:
     ):
         Router([], TERRITORY, UNITS)
     with pytest.raises(ValidationError, match="territory: must be a Territory"):
-        Router(CATALOGUE, ["x"], UNITS)  # type: ignore[list-item]
+        Router(CATALOGUE, ["x"], UNITS)  # type: ignore[list-item]  # deliberately wrong input
     with pytest.raises(ValidationError, match="units: must be a Units registry"):
-        Router(CATALOGUE, TERRITORY, {})  # type: ignore[arg-type]
+        Router(CATALOGUE, TERRITORY, {})  # type: ignore[arg-type]  # deliberately wrong input
     with pytest.raises(ValidationError, match="on_ambiguous: must be 'backstop' or 'refuse'"):
-        Router(CATALOGUE, TERRITORY, UNITS, on_ambiguous="guess")  # type: ignore[arg-type]
+        Router(CATALOGUE, TERRITORY, UNITS, on_ambiguous="guess")  # type: ignore[arg-type]  # deliberately wrong input
 
 
 def test_route_many_keeps_every_row(router: Router) -> None:

@@ -85,7 +85,7 @@ def test_loads_the_agreed_format(territory: Territory) -> None:
     assert (s01.parent, s01.population, s01.level) == ("D01", 200000, "street")
     assert territory.area("S02", level="street").population is None
     assert [z.id for z in territory.swap_zones] == ["Z1"]
-    assert territory.in_force(territory.valid_from)  # type: ignore[arg-type]
+    assert territory.in_force(territory.valid_from)  # type: ignore[arg-type]  # deliberately wrong input
 
 
 def test_unknown_area_lookup(territory: Territory) -> None:
@@ -234,11 +234,11 @@ def test_territory_validators() -> None:
     with pytest.raises(ValidationError, match="areas: needs at least one area"):
         Territory(areas=[])
     with pytest.raises(ValidationError, match="areas: must hold Area objects"):
-        Territory(areas=[a, "B"])  # type: ignore[list-item]
+        Territory(areas=[a, "B"])  # type: ignore[list-item]  # deliberately wrong input
     with pytest.raises(ValidationError, match="areas.id: duplicate area id at level 'street'"):
         Territory(areas=[a, a])
     with pytest.raises(ValidationError, match="swap_zones: must hold SwapZone objects"):
-        Territory(areas=[a], swap_zones=[a])  # type: ignore[list-item]
+        Territory(areas=[a], swap_zones=[a])  # type: ignore[list-item]  # deliberately wrong input
     with pytest.raises(
         ValidationError, match=r"border_tolerance_m: must be a number >= 0 \(metres\)"
     ):
@@ -358,7 +358,7 @@ def test_scalar_errors_and_overrides(territory: Territory) -> None:
     with pytest.raises(ValidationError, match="max_distance_m: must be a number >= 0"):
         territory.locate_many([116.3], [39.9], max_distance_m=-5)
     with pytest.raises(ValidationError, match="tie: must be"):
-        territory.locate(116.3, 39.9, tie="coin")  # type: ignore[arg-type]
+        territory.locate(116.3, 39.9, tie="coin")  # type: ignore[arg-type]  # deliberately wrong input
     far = territory.locate(116.29, 39.91, level="street", max_distance_m=2000.0)
     assert (far.status, far.area_id) == (LocateStatus.NEAREST, "S01")
 

@@ -187,7 +187,7 @@ def test_callers_are_fake_and_masked() -> None:
 )
 def test_bad_arguments(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
-        generate_complaints(seed=1, **kwargs)  # type: ignore[arg-type]
+        generate_complaints(seed=1, **kwargs)  # type: ignore[arg-type]  # deliberately wrong input
 
 
 def test_bad_seed_and_month_in_helpers() -> None:

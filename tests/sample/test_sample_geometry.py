@@ -27,10 +27,10 @@ def test_block_skips_candidates_that_touch_what_to_avoid() -> None:
     street_of, neighbours, centres = _grid(9)
     centre = 4 * 9 + 4
     kwargs = {"inside": _inner(9), "neighbours": neighbours, "centres": centres}
-    first = _geometry._block(street_of, 0, avoid=set(), **kwargs)  # type: ignore[arg-type]
+    first = _geometry._block(street_of, 0, avoid=set(), **kwargs)  # type: ignore[arg-type]  # deliberately wrong input
     assert first == {centre, *neighbours[centre]}
     avoid = {4 * 9 + 2}
-    second = _geometry._block(street_of, 0, avoid=avoid, **kwargs)  # type: ignore[arg-type]
+    second = _geometry._block(street_of, 0, avoid=avoid, **kwargs)  # type: ignore[arg-type]  # deliberately wrong input
     assert second != first
     assert centre in second
     assert not _geometry._ring(second, neighbours) & avoid

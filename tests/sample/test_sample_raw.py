@@ -119,7 +119,7 @@ def test_shares_and_small_tables() -> None:
 @pytest.mark.parametrize("share", [-0.1, 1.5, "0.1", True])
 def test_bad_share(share: object) -> None:
     with pytest.raises(ValidationError, match=r"bad_share: must be a number in \[0, 1\]"):
-        raw_complaint_table(year=2025, month=1, n=5, seed=1, bad_share=share)  # type: ignore[arg-type]
+        raw_complaint_table(year=2025, month=1, n=5, seed=1, bad_share=share)  # type: ignore[arg-type]  # deliberately wrong input
 
 
 def test_bad_n() -> None:

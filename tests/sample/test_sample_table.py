@@ -103,4 +103,4 @@ def test_no_labels_and_empty() -> None:
 def test_bad_arguments(kwargs: dict[str, object], message: str) -> None:
     args: dict[str, object] = {"n": 10, "units": 3, "months": 2, "seed": 1} | kwargs
     with pytest.raises(ValidationError, match=message):
-        generate_ticket_table(**args)  # type: ignore[arg-type]
+        generate_ticket_table(**args)  # type: ignore[arg-type]  # deliberately wrong input

@@ -29,8 +29,8 @@ def _hypothesis_setup_hook() -> None:
 
 from hypothesis import strategies as st  # noqa: E402 - after the hook, see its docstring
 
-from jiesu.model import EVENT_TYPES, Duration, Lifecycle, Ticket  # noqa: E402
-from jiesu.testing._strategies import (  # noqa: E402
+from jiesu.model import EVENT_TYPES, Duration, Lifecycle, Ticket  # noqa: E402 - imported after the setup above
+from jiesu.testing._strategies import (  # noqa: E402 - imported after the setup above
     callers,
     complaints,
     locations,
@@ -38,8 +38,8 @@ from jiesu.testing._strategies import (  # noqa: E402
     units,
     zoned_datetimes,
 )
-from jiesu.testing._strategies import register as _register_base  # noqa: E402
-from jiesu.testing._tickets import (  # noqa: E402
+from jiesu.testing._strategies import register as _register_base  # noqa: E402 - imported after the setup above
+from jiesu.testing._tickets import (  # noqa: E402 - imported after the setup above
     UNIT_CODES,
     durations,
     events,

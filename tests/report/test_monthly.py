@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import collections
 from functools import cache
+from types import SimpleNamespace
 
+import pytest
+
+from jiesu.errors import NoResponsibleUnitError, ValidationReport
 from jiesu.report import MonthlyRun, render_html, report_data, run_sample_month
 
 
@@ -74,3 +78,23 @@ def test_progress_is_reported() -> None:
     )
     assert seen[0] == ("route and simulate", 200, 400)
     assert seen[-1] == ("route and simulate", 400, 400)
+
+
+def test_refused_complaints_are_reported_not_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    refusal = NoResponsibleUnitError(
+        "farther than the maximum distance", field="location", value=(1.0, 2.0)
+    )
+
+    class Refusing:
+        units = ()
+
+        def route_many(self, _complaints: list[object]) -> object:
+            return SimpleNamespace(
+                rows=[SimpleNamespace(row=i, error=refusal, decision=None) for i in (0, 2)]
+            )
+
+    monkeypatch.setattr("jiesu.report._monthly._router", Refusing)
+    with pytest.raises(ValidationReport) as info:
+        run_sample_month(year=2025, month=3, months=1, per_month=5, seed=1)
+    assert info.value.rows == (0, 2)
+    assert "row 2, location: farther than the maximum distance" in str(info.value)

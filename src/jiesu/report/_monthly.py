@@ -10,6 +10,7 @@ import attrs
 import pendulum
 
 from jiesu.calendar import ClockStatus, DeadlinePolicy, WorkCalendar
+from jiesu.errors import Problem, ValidationReport
 from jiesu.model import DEFAULT_TZ, Ticket, UnitKind
 from jiesu.report._data import MapArea, ReportData, ScoreRow
 from jiesu.routing import Router
@@ -150,10 +151,15 @@ def run_sample_month(
             year=start.year, month=start.month, n=per_month, seed=seed + i
         )
     total = len(complaints)
-    decisions: list[Decision] = []
+    batch = router.route_many(complaints)
+    refused = [
+        Problem.from_error(row.row, row.error) for row in batch.rows if row.error is not None
+    ]
+    if refused:
+        raise ValidationReport(refused, total=total)
+    decisions = batch.decisions
     tickets: list[Ticket] = []
-    for k, complaint in enumerate(complaints):
-        decision = router.route(complaint)
+    for k, (complaint, decision) in enumerate(zip(complaints, decisions, strict=True)):
         events = simulate(
             complaint,
             lead=decision.lead,
@@ -162,7 +168,6 @@ def run_sample_month(
             mode=decision.mode,
             until=end,
         )
-        decisions.append(decision)
         tickets.append(Ticket.from_events(complaint, events))
         if progress is not None and (k + 1) % 200 == 0:
             progress("route and simulate", k + 1, total)

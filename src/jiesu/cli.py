@@ -1,4 +1,4 @@
-"""The ``jiesu`` command (命令行): demo, calendar, deadline, route, score and report.
+"""The ``jiesu`` command (命令行): init, check, month, demo, calendar, deadline, route, score and report.
 
 Exit codes: 0 success; 1 bad input data (every bad row is printed with its row number); 2 bad usage
 (an unknown option or a malformed argument); 3 a missing optional dependency.
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from jiesu.calendar import WorkCalendar
     from jiesu.report import MonthlyRun
-    from jiesu.routing import Router
+    from jiesu.month import District
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -419,16 +419,17 @@ def deadline(
 # --- route -----------------------------------------------------------------------------------------
 
 
-def _sample_router() -> Router:
-    from jiesu.routing import Router  # noqa: PLC0415 - keep `jiesu --help` fast
-    from jiesu.sample import data_file  # noqa: PLC0415 - keep `jiesu --help` fast
+def _district(folder: Path | None) -> District:
+    """The district of ``--district DIR``, or the bundled sample."""
+    from jiesu.month import District  # noqa: PLC0415 - keep `jiesu --help` fast
 
-    return Router.from_files(
-        catalogue=data_file("catalogue.toml"),
-        areas=data_file("areas.geojson"),
-        units=data_file("units.toml"),
-        swap_zones=data_file("swaps.geojson"),
-    )
+    return District.sample() if folder is None else District.load(folder)
+
+
+DistrictOption = Annotated[
+    Path | None,
+    typer.Option("--district", "-d", help="A district folder (district.toml); default the sample."),
+]
 
 
 @app.command()
@@ -441,8 +442,9 @@ def route(
         Path | None, typer.Option("--file", "-f", help="A JSON Lines file of complaints to route.")
     ] = None,
     lang: Annotated[str, typer.Option(help="Explanation language: zh, en or both.")] = "both",
+    district: DistrictOption = None,
 ) -> None:
-    """Route a point or a file of complaints on the sample district (派单), with the reasons."""
+    """Route a point or a file of complaints (派单) on a district (default the sample), with the reasons."""
     import pendulum  # noqa: PLC0415 - keep `jiesu --help` fast
 
     from jiesu.model import Complaint, Location, load_jsonl  # noqa: PLC0415 - keep `jiesu --help` fast
@@ -450,7 +452,8 @@ def route(
     if lang not in ("zh", "en", "both"):
         raise typer.BadParameter(f"lang: one of zh, en, both; got {lang!r}")
     try:
-        router = _sample_router()
+        chosen = _district(district)
+        router = chosen.router
         if file is not None:
             complaints, bad = load_jsonl(file, Complaint, errors="collect")
             batch = router.route_many(complaints)
@@ -476,7 +479,7 @@ def route(
             raise typer.BadParameter("give LON LAT, or --file")
         complaint = Complaint(
             id="CLI",
-            received_at=pendulum.now("Asia/Shanghai"),
+            received_at=pendulum.now(chosen.timezone),
             channel="web",
             kind="complaint",
             urgency="normal",
@@ -643,6 +646,140 @@ def _write(result: pa.Table, output: Path) -> None:
             pacsv.write_csv(result, fh)
     else:
         raise typer.BadParameter(f"output: .csv, .parquet or .json; got {output.name!r}")
+
+# --- a district's own month ----------------------------------------------------------------------
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="The folder to create (must not hold a district).")],
+) -> None:
+    """Create a district folder to fill in (新建辖区配置), copied from the sample with comments."""
+    from jiesu.month import init_folder  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    try:
+        written = init_folder(folder)
+    except JiesuError as error:
+        raise _fail(error) from error
+    console.print(f"辖区配置 district folder: {folder} ({len(written)} files)")
+    console.print("Edit district.toml and replace each file with your own, then run: jiesu check " + str(folder))
+
+
+@app.command()
+def check(
+    folder: Annotated[Path, typer.Argument(help="A district folder (district.toml).")],
+) -> None:
+    """Validate a district folder (校验辖区配置): exit 0, or 1 with every problem of every file."""
+    try:
+        chosen = _district(folder)
+    except JiesuError as error:
+        raise _fail(error) from error
+    console.print(
+        f"{chosen.name}: {len(chosen.units)} units, {len(chosen.catalogue.categories)} categories, "
+        f"{len(chosen.territory.areas)} areas, rules {chosen.rules.name}, deadlines "
+        f"{chosen.deadlines.name}, zone {chosen.timezone} — ok"
+    )
+
+
+@app.command()
+def month(
+    folder: Annotated[Path, typer.Argument(help="A district folder (district.toml).")],
+    tickets: Annotated[
+        Path, typer.Option("--tickets", "-t", help="The export: CSV (UTF-8/BOM/GB18030), .xlsx, Parquet, JSON Lines.")
+    ],
+    period: Annotated[str, typer.Option(help="The scored month, YYYY-MM.")],
+    output_dir: Annotated[Path, typer.Option("--output-dir", "-o", help="Where the files go.")],
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Score the good rows; count the bad ones as skipped.")
+    ] = False,
+    now: Annotated[
+        str | None, typer.Option(help="When clocks are read, ISO with offset (default the month's end).")
+    ] = None,
+    encoding: Annotated[str, typer.Option(help="CSV encoding: auto, utf-8, utf-8-sig or gb18030.")] = "auto",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no tables.")] = False,
+) -> None:
+    """Run a district's month (月度考评) on its export and write the scorecard, tickets, problems and report.
+
+    Writes ``scorecard.csv`` / ``scorecard.xlsx``, ``tickets.csv``, ``problems.csv`` and ``report.html``
+    into OUTPUT_DIR. With bad rows and no ``--skip-bad`` only ``problems.csv`` is written and the exit
+    status is 1.
+    """
+    from jiesu.month import MonthJob, write_outputs  # noqa: PLC0415 - keep `jiesu --help` fast
+    from jiesu.report import month_report_data, write_report  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    if not tickets.exists():
+        raise typer.BadParameter(f"tickets: no such file: {tickets}")
+    if not output_dir.is_dir():
+        raise typer.BadParameter(f"output-dir: no such folder: {output_dir}")
+    try:
+        chosen = _district(folder)
+        job = MonthJob(chosen)
+        bar, advance = (None, None) if quiet else _progress()
+        names = {u.code: u.name for u in chosen.units}
+        try:
+            if bar is None:
+                result = job.run(tickets, period=period, now=now, encoding=encoding, skip_bad=True)
+            else:  # pragma: no cover - only on a real terminal
+                with bar:
+                    result = job.run(
+                        tickets, period=period, now=now, encoding=encoding, skip_bad=True,
+                        progress=advance,
+                    )
+        except ValidationReport as report:
+            raise _fail(report) from report
+        bad = bool(result.problems)
+        written = write_outputs(
+            result, output_dir, names=names, zone=chosen.timezone, problems_only=bad and not skip_bad
+        )
+        if bad and not skip_bad:
+            err_console.print(
+                f"[bold red]{len(result.problems.rows)} bad rows[/] of {result.problems.total}: "
+                f"see {written[0]}; nothing scored (use --skip-bad to score the good rows)"
+            )
+            for line in result.problems.lines()[:20]:
+                err_console.print(f"  {line}", markup=False, highlight=False)
+            raise typer.Exit(EXIT_DATA)
+        report_path = write_report(month_report_data(result, chosen), output_dir / "report.html")
+    except JiesuError as error:
+        raise _fail(error) from error
+    if result.skipped:
+        console.print(f"跳过坏行 skipped {result.skipped} bad rows (listed in problems.csv)")
+    if not quiet:
+        for table in _month_tables(result, names):
+            console.print(table)
+    for path in (*written, report_path):
+        console.print(f"写出 wrote: {path}", highlight=False)
+
+
+def _month_tables(result: Any, names: dict[str, str]) -> list[Table]:  # noqa: ANN401 - a MonthResult
+    counts = result.summary.counts
+    summary = Table(title=f"{result.district} {result.period} 月度概况 summary")
+    summary.add_column("指标 measure")
+    summary.add_column("数量 count", justify="right")
+    for key, label in (
+        ("rows", "导出行 export rows"),
+        ("received", "本月受理 received this month"),
+        ("bad_rows", "坏行 bad rows"),
+        ("scored", "纳入考评 scored rows"),
+    ):
+        summary.add_row(label, str(counts[key]))
+    for key, label in (("match", "派单一致"), ("mismatch", "派单不一致"), ("unverifiable", "无法核验")):
+        summary.add_row(f"派单核验 {label}", str(result.summary.audit.get(key, 0)))
+    card = Table(title=f"{result.period} 三率考评 scorecard (top 10 per group)")
+    for column in ("分组", "排名", "单位", "工单", "有效回访", "综合成绩", "等级"):
+        card.add_column(column, justify="left" if column in ("分组", "单位", "等级") else "right")
+    shown: dict[str, int] = {}
+    for s in result.scores():
+        group = str(s.group or "")
+        if s.rank is None or shown.get(group, 0) >= 10:  # noqa: PLR2004 - ten rows per group
+            continue
+        shown[group] = shown.get(group, 0) + 1
+        card.add_row(
+            group, str(s.rank), names.get(str(s.unit), str(s.unit)), str(s.volume), str(s.valid),
+            str(s.composite), s.grade or "",
+        )
+    return [summary, card]
+
 
 
 def main() -> None:

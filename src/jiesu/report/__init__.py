@@ -7,6 +7,7 @@ into a report.
 """
 
 from jiesu.report._data import MapArea, ReportData, ScoreRow
+from jiesu.report._district import month_report_data
 from jiesu.report._html import render_html, write_report
 from jiesu.report._monthly import (
     GROUP_LABELS,
@@ -23,6 +24,7 @@ __all__ = [
     "STATUS_LABELS",
     "MapArea",
     "MonthlyRun",
+    "month_report_data",
     "ReportData",
     "ScoreRow",
     "render_html",

@@ -90,6 +90,8 @@ class ReportData:
         top_categories: For each street, its most frequent categories with counts (每月一题 candidates).
         notes: Free lines shown at the end (data caveats, assumed rule values).
         group_order: The order of the scorecard's groups; groups not listed follow in name order.
+        audit: Unit name → ``(不一致 dispatches, overdue reply clocks)`` for the dispatch audit table.
+        skipped: Bad rows left out of the scores (跳过坏行), shown in the summary.
     """
 
     title: str
@@ -107,3 +109,5 @@ class ReportData:
     top_categories: dict[str, tuple[tuple[str, int], ...]] = attrs.Factory(dict)
     notes: tuple[str, ...] = ()
     group_order: tuple[str, ...] = ()
+    audit: dict[str, tuple[int, int]] = attrs.Factory(dict)
+    skipped: int = 0

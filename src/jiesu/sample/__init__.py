@@ -14,7 +14,9 @@ Generators, each deterministic for a seed:
 - :func:`simulate`: a full event history for one complaint that the ``beijing`` lifecycle accepts;
 - :func:`raw_complaint_table` and :func:`raw_score_table`: raw intake and scoring exports with Chinese headers
   and deliberately bad rows, for command-line and validation demos;
-- :func:`generate_ticket_table`: per-ticket scoring columns as numpy arrays, 10M rows in seconds.
+- :func:`generate_ticket_table`: per-ticket scoring columns as numpy arrays, 10M rows in seconds;
+- :func:`simulate_month` and :func:`generate_export`: a month routed and lived through, and its ticket export
+  as a platform writes it (Chinese headers, wall times without an offset, labels), for the monthly job.
 
 Constants: :data:`DATA_FILES` (the bundled file names), :data:`RAW_HEADERS` and :data:`SCORE_HEADERS` (the raw
 tables' headers),
@@ -39,6 +41,7 @@ from jiesu.sample._complaints import (
     generate_complaints,
 )
 from jiesu.sample._data import DATA_FILES, categories, data_file, population, units
+from jiesu.sample._export import EXPORT_HEADERS, export_rows, generate_export, simulate_month
 from jiesu.sample._raw import HEADERS as RAW_HEADERS
 from jiesu.sample._raw import SCORE_HEADERS, RawTable, raw_complaint_table, raw_score_table
 from jiesu.sample._simulate import simulate
@@ -48,6 +51,7 @@ from jiesu.sample._table import COLUMNS as TABLE_COLUMNS
 __all__ = [
     "CALLBACK_CODES",
     "DATA_FILES",
+    "EXPORT_HEADERS",
     "RAW_HEADERS",
     "SATISFACTION_CODES",
     "SCORE_HEADERS",
@@ -59,11 +63,14 @@ __all__ = [
     "data_file",
     "day_weights",
     "default_volume",
+    "export_rows",
     "generate_complaints",
+    "generate_export",
     "generate_ticket_table",
     "population",
     "raw_complaint_table",
     "raw_score_table",
     "simulate",
+    "simulate_month",
     "units",
 ]

@@ -1,0 +1,465 @@
+"""A district's folder (辖区配置): the manifest and the files it names, loaded and checked at once."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import io
+import re
+import tomllib
+import zoneinfo
+from importlib.resources import as_file, files
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from jiesu.calendar import DeadlinePolicy, WorkCalendar
+from jiesu.errors import DataFormatError, JiesuError, Problem, ValidationReport
+from jiesu.model import CRS, Lifecycle
+from jiesu.routing import Catalogue, Router, Territory, Units, load_units
+from jiesu.scoring import Rules
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["MANIFEST", "MANIFEST_KEYS", "District"]
+
+MANIFEST: Final = "district.toml"
+"""The manifest's file name inside a district folder (辖区配置清单)."""
+
+MANIFEST_KEYS: Final[tuple[tuple[str, str, bool, str], ...]] = (
+    ("name", "text", True, "the district's name (辖区名称), shown in reports"),
+    ("timezone", "text", True, "IANA zone of every wall time in the district's exports, e.g. Asia/Shanghai"),
+    ("units", "file", True, "the units TOML (承办单位名录)"),
+    ("catalogue", "file", True, "the dispatch catalogue TOML (派单目录)"),
+    ("areas", "file", True, "the areas GeoJSON (行政区划边界)"),
+    ("areas_crs", "text", False, "WGS84 | CGCS2000 | GCJ02 | BD09: overrides the GeoJSON's crs_name"),
+    ("swaps", "file", False, "swap zones GeoJSON (飞地/托管区), optional"),
+    ("population", "file", False, "population CSV (常住人口: code, population), optional"),
+    ("rules", "preset or file", True, "scoring rules: a preset name (beijing-2021) or a TOML file"),
+    ("deadlines", "preset or file", True, "deadline policy: a preset name (beijing) or a TOML file"),
+    ("lifecycle", "preset or file", False, "ticket lifecycle: a preset name or a TOML file (default beijing)"),
+    ("holidays", "file list", False, "your own holiday notice TOML files (a new year's notice)"),
+    (
+        "beyond_coverage",
+        "text",
+        False,
+        "dates past the bundled notices: raise (default), weekdays or statutory",
+    ),
+    ("border_tolerance_m", "number", False, "border tolerance in metres for locating points (default 0)"),
+    ("max_distance_m", "number", False, "largest distance in metres to the nearest area (default 500)"),
+    ("columns", "table", False, "[columns] export header = field, for headers the default map lacks"),
+)
+"""Every key of ``district.toml``: (key, type, required, meaning)."""
+
+_KEYS: Final = {key: (kind, required) for key, kind, required, _ in MANIFEST_KEYS}
+_CRS_CODES: Final = tuple(c.value for c in CRS)
+_KEY_LINE: Final = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*|\"[^\"]*\")\s*=")
+
+
+def _suggest(key: str, allowed: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown key{hint} allowed: {', '.join(allowed)}"
+
+
+def _lines(text: str) -> dict[str, int]:
+    """The 1-based line of each top-level key (and of each ``[columns]`` key as ``columns.KEY``)."""
+    out: dict[str, int] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            table = stripped.strip("[] ")
+            out.setdefault(table, number)
+            continue
+        match = _KEY_LINE.match(line)
+        if match:
+            key = match.group(1).strip('"')
+            out.setdefault(f"{table}.{key}" if table else key, number)
+    return out
+
+
+class _Collector:
+    """Problems of one folder, each named ``file:line``, field, value and reason."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, where: str, field: str, value: object, reason: str) -> None:
+        self.problems.append(Problem(where, field, value, reason))
+
+    def error(self, file: str, error: JiesuError) -> None:
+        if isinstance(error, ValidationReport):
+            for p in error.problems:
+                row = p.row if isinstance(p.row, str) and file in p.row else f"{file}: {p.row}"
+                self.problems.append(Problem(row, p.field, p.value, p.reason))
+            return
+        self.add(file, error.field or "", error.value, error.reason)
+
+
+def _read_manifest(path: Path, found: _Collector) -> tuple[dict[str, Any], dict[str, int]]:
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataFormatError(
+            f"cannot be read ({exc.__class__.__name__})", field=name, value=str(path)
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(
+            f"is not UTF-8 (byte {exc.start}); save the manifest as UTF-8",
+            field=name,
+            value=str(path),
+        ) from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFormatError(f"is not valid TOML: {exc}", field=name, value=str(path)) from None
+    lines = _lines(text)
+    allowed = tuple(_KEYS)
+    for key in doc:
+        if key not in _KEYS:
+            found.add(f"{name}:{lines.get(key, 1)}", key, doc[key], _suggest(key, allowed))
+    for key, (kind, required) in _KEYS.items():
+        where = f"{name}:{lines.get(key, 1)}"
+        if key not in doc:
+            if required:
+                found.add(where, key, None, "required key is missing")
+            continue
+        value = doc[key]
+        if kind == "table":
+            ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+            expected = "a table of header = field strings"
+        elif kind == "number":
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+            expected = "a number of metres >= 0"
+        elif kind == "file list":
+            ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+            expected = "a list of file names"
+        else:
+            ok = isinstance(value, str) and bool(value.strip())
+            expected = "a non-empty string"
+        if not ok:
+            found.add(where, key, value, f"must be {expected}")
+    return doc, lines
+
+
+@functools.cache
+def _zone_ok(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _read_population(path: Path, found: _Collector) -> dict[str, int]:
+    name = path.name
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        found.add(name, "population", str(path), f"cannot be read ({exc.__class__.__name__})")
+        return {}
+    except UnicodeDecodeError as exc:
+        found.add(name, "population", str(path), f"is not UTF-8 (byte {exc.start})")
+        return {}
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    if "code" not in header or "population" not in header:
+        found.add(f"{name}:1", "header", header, "needs the columns code and population")
+        return {}
+    out: dict[str, int] = {}
+    for line, row in enumerate(reader, start=2):
+        code = (row.get("code") or "").strip()
+        value = (row.get("population") or "").strip()
+        if not code:
+            found.add(f"{name}:{line}", "code", code, "must not be blank")
+            continue
+        if not value.isdigit() or int(value) <= 0:
+            found.add(f"{name}:{line}", "population", value, "must be a whole number > 0")
+            continue
+        if code in out:
+            found.add(f"{name}:{line}", "code", code, "appears twice")
+            continue
+        out[code] = int(value)
+    return out
+
+
+@attrs.frozen
+class District:
+    """A district's configuration (辖区配置): its units, catalogue, territory, rules, deadlines and zone.
+
+    Load a folder with :meth:`load` (every problem of every file is listed at once) or the bundled sample
+    with :meth:`sample`. The district's ``timezone`` is the one owner of time: it is the zone every wall
+    time of its exports is read in, the zone of its calendar and the zone of its scoring periods.
+
+    Attributes:
+        name: The district's name (辖区名称).
+        timezone: The IANA zone of its wall times (时区), e.g. ``Asia/Shanghai``.
+        units: The unit registry (承办单位名录).
+        catalogue: The dispatch catalogue (派单目录).
+        territory: The areas (辖区边界), in the CRS the manifest or the file declares.
+        router: The router built from catalogue, territory and units (派单器).
+        rules: The scoring rules (考评规则), their period zone set to :attr:`timezone`.
+        deadlines: The deadline policy (时限规则).
+        calendar: The working calendar (工作日历) in :attr:`timezone`.
+        lifecycle: The ticket lifecycle (工单流转).
+        population: Area or unit code → resident population (常住人口).
+        columns: Export header → canonical field, from the manifest's ``[columns]``.
+        folder: The folder it was loaded from.
+
+    Examples:
+        >>> district = District.sample()
+        >>> district.name, district.timezone, len(district.units)
+        ('示例区', 'Asia/Shanghai', 145)
+        >>> district.router.units is district.units
+        True
+    """
+
+    name: str
+    timezone: str
+    units: Units
+    catalogue: Catalogue
+    territory: Territory
+    router: Router
+    rules: Rules
+    deadlines: DeadlinePolicy
+    calendar: WorkCalendar
+    lifecycle: Lifecycle
+    population: Mapping[str, int] = attrs.field(converter=lambda m: MappingProxyType(dict(m)))
+    columns: Mapping[str, str] = attrs.field(
+        factory=dict, converter=lambda m: MappingProxyType(dict(m))
+    )
+    folder: Path | None = None
+
+    @classmethod
+    def load(cls, path: str | Path) -> District:
+        """Load a district folder (读取辖区配置): ``district.toml`` and the files it names.
+
+        Args:
+            path: The folder (or its ``district.toml``).
+
+        Returns:
+            The district.
+
+        Raises:
+            DataFormatError: The manifest is missing, not UTF-8 or not TOML.
+            ValidationReport: Every problem of every file at once (``file:line``, field, value, reason).
+
+        Examples:
+            >>> district = District.load(District.sample().folder)
+            >>> district.rules.name, district.deadlines.name
+            ('sample', 'sample')
+        """
+        path = Path(path)
+        manifest = path if path.suffix == ".toml" else path / MANIFEST
+        if not manifest.is_file():
+            raise DataFormatError(
+                f"no {MANIFEST} here; create one with `jiesu init`", field=MANIFEST, value=str(path)
+            )
+        return _load(manifest)
+
+    @classmethod
+    def sample(cls) -> District:
+        """The bundled sample district (示例区), loaded by the same code as a user's folder."""
+        return _sample()
+
+
+@functools.cache
+def _sample() -> District:
+    with as_file(files("jiesu") / "data" / "sample") as folder:
+        return District.load(folder)
+
+
+def _file(folder: Path, doc: Mapping[str, Any], key: str, where: str, found: _Collector) -> Path | None:
+    value = doc.get(key)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    target = folder / value
+    if not target.is_file():
+        found.add(where, key, value, f"no such file beside the manifest ({target})")
+        return None
+    return target
+
+
+def _attempt(found: _Collector, file: str, build: Any) -> Any:  # noqa: ANN401 - any loaded object
+    try:
+        return build()
+    except JiesuError as error:
+        found.error(file, error)
+        return None
+
+
+def _load(manifest: Path) -> District:
+    folder = manifest.parent
+    found = _Collector()
+    doc, lines = _read_manifest(manifest, found)
+
+    def where(key: str) -> str:
+        return f"{manifest.name}:{lines.get(key, 1)}"
+
+    zone = doc.get("timezone")
+    if isinstance(zone, str) and zone.strip() and not _zone_ok(zone):
+        found.add(where("timezone"), "timezone", zone, "unknown IANA time zone (e.g. Asia/Shanghai)")
+    crs = doc.get("areas_crs")
+    if isinstance(crs, str) and crs not in _CRS_CODES:
+        found.add(where("areas_crs"), "areas_crs", crs, f"must be one of {', '.join(_CRS_CODES)}")
+        crs = None
+    beyond = doc.get("beyond_coverage", "raise")
+    if isinstance(beyond, str) and beyond not in ("raise", "weekdays", "statutory"):
+        found.add(
+            where("beyond_coverage"),
+            "beyond_coverage",
+            beyond,
+            "must be raise, weekdays or statutory",
+        )
+    paths = {
+        key: _file(folder, doc, key, where(key), found)
+        for key in ("units", "catalogue", "areas", "swaps", "population")
+    }
+    units = (
+        _attempt(found, paths["units"].name, lambda: load_units(paths["units"]))
+        if paths["units"]
+        else None
+    )
+    catalogue = None
+    if paths["catalogue"] and units is not None:
+        catalogue = _attempt(
+            found,
+            paths["catalogue"].name,
+            lambda: Catalogue.from_toml(paths["catalogue"], units=units),
+        )
+    territory = None
+    if paths["areas"]:
+        territory = _attempt(
+            found,
+            paths["areas"].name,
+            lambda: Territory.from_geojson(
+                paths["areas"],
+                crs=crs if isinstance(crs, str) else None,
+                swap_zones=paths["swaps"],
+                border_tolerance_m=float(doc.get("border_tolerance_m", 0.0)),
+                max_distance_m=float(doc.get("max_distance_m", 500.0)),
+            ),
+        )
+    population = _read_population(paths["population"], found) if paths["population"] else {}
+    rules = _named(folder, doc, "rules", where("rules"), found, Rules.preset, Rules.from_toml)
+    deadlines = _named(
+        folder, doc, "deadlines", where("deadlines"), found, DeadlinePolicy.preset,
+        DeadlinePolicy.from_toml,
+    )
+    lifecycle = (
+        _named(folder, doc, "lifecycle", where("lifecycle"), found, Lifecycle.preset,
+               Lifecycle.from_toml)
+        if "lifecycle" in doc
+        else Lifecycle.preset("beijing")
+    )
+    holiday_files = []
+    for name in doc.get("holidays", []) if isinstance(doc.get("holidays"), list) else []:
+        target = folder / str(name)
+        if not target.is_file():
+            found.add(where("holidays"), "holidays", name, "no such file beside the manifest")
+        else:
+            holiday_files.append(str(target))
+    calendar = None
+    if isinstance(zone, str) and _zone_ok(zone):
+        calendar = _attempt(
+            found,
+            ", ".join(Path(p).name for p in holiday_files) or "calendar",
+            lambda: WorkCalendar.china(
+                tz=zone, beyond_coverage=beyond, extra_files=tuple(holiday_files)
+            ),
+        )
+    if found.problems:
+        raise ValidationReport(found.problems, total=len(found.problems))
+    router = Router(catalogue, territory, units)
+    if population == {}:
+        population = {u.code: u.population for u in units if u.population is not None}
+    return District(
+        name=str(doc["name"]),
+        timezone=str(zone),
+        units=units,
+        catalogue=catalogue,
+        territory=territory,
+        router=router,
+        rules=attrs.evolve(rules, timezone=zone),
+        deadlines=deadlines,
+        calendar=calendar,
+        lifecycle=lifecycle,
+        population=population,
+        columns=doc.get("columns", {}),
+        folder=folder,
+    )
+
+
+def _named(
+    folder: Path,
+    doc: Mapping[str, Any],
+    key: str,
+    where: str,
+    found: _Collector,
+    preset: Any,  # noqa: ANN401 - a classmethod taking a name
+    from_file: Any,  # noqa: ANN401 - a classmethod taking a path
+) -> Any:  # noqa: ANN401 - the loaded rules, policy or lifecycle
+    value = doc.get(key)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if value.endswith(".toml"):
+        target = folder / value
+        if not target.is_file():
+            found.add(where, key, value, f"no such file beside the manifest ({target})")
+            return None
+        return _attempt(found, target.name, lambda: from_file(target))
+    try:
+        return preset(value)
+    except JiesuError as error:
+        found.add(where, key, value, error.reason)
+        return None
+
+
+def init_folder(path: str | Path) -> tuple[Path, ...]:
+    """Create a district folder to fill in (新建辖区配置), copied from the bundled sample.
+
+    The copy holds a commented ``district.toml`` and every file it names, so ``jiesu check`` passes on
+    it at once; replace each file with the district's own.
+
+    Args:
+        path: The folder to create (it may exist, but must not hold a ``district.toml``).
+
+    Returns:
+        The files written.
+
+    Raises:
+        DataFormatError: The folder already holds a district, or cannot be written.
+
+    Examples:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     written = init_folder(Path(tmp) / "my-district")
+        ...     District.load(Path(tmp) / "my-district").name
+        '示例区'
+    """
+    target = Path(path)
+    if (target / MANIFEST).exists():
+        raise DataFormatError(
+            f"already holds a {MANIFEST}; choose an empty folder", field="folder", value=str(target)
+        )
+    written = []
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for item in sorted((files("jiesu") / "data" / "sample").iterdir(), key=lambda p: p.name):
+            if item.is_file():
+                out = target / item.name
+                out.write_bytes(item.read_bytes())
+                written.append(out)
+    except OSError as exc:
+        raise DataFormatError(
+            f"cannot be written ({exc.__class__.__name__})", field="folder", value=str(target)
+        ) from None
+    return tuple(written)

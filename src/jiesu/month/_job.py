@@ -1,0 +1,834 @@
+"""The monthly job (月度考评作业): validate, audit dispatch, read the clocks, score and summarise a month."""
+
+from __future__ import annotations
+
+import collections
+import difflib
+import re
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+import numpy as np
+import pendulum
+
+from jiesu.calendar import sla_status_many
+from jiesu.errors import (
+    JiesuError,
+    MissingDependencyError,
+    Problem,
+    ValidationError,
+    ValidationReport,
+)
+from jiesu.model import CRS, Complaint, Location, Ticket, TimeUnit, aware
+from jiesu.scoring import ColumnMap, evaluate, period_many, tally_evaluations, tally_frame
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    import pyarrow as pa
+
+    from jiesu.calendar import DeadlinePolicy, Limit
+    from jiesu.month._district import District
+    from jiesu.scoring import Scorecard
+
+__all__ = ["AUDIT_LABELS", "CLOCK_MILESTONES", "MonthJob", "MonthResult", "MonthSummary"]
+
+AUDIT_LABELS: Final = {"match": "一致", "mismatch": "不一致", "unverifiable": "无法核验"}
+"""The dispatch audit's outcomes (派单核验): the export's unit is the one the rules name, another, or unknown."""
+
+CLOCK_MILESTONES: Final = {
+    "dispatch": "dispatched_at",
+    "sign_for": "signed_at",
+    "first_contact": "contacted_at",
+    "reply": "replied_at",
+    "callback": "callback_at",
+}
+"""Milestones whose clocks the job reads, each with the export column that stops it (节点 → 完成时间)."""
+
+_STARTS: Final = {
+    "intake": "received_at",
+    "dispatch": "dispatched_at",
+    "sign_for": "signed_at",
+    "reply": "replied_at",
+}
+_ORDER: Final = (
+    ("dispatched_at", "received_at", "派单 before 受理 (dispatched before it was received)"),
+    ("signed_at", "dispatched_at", "签收 before 派单 (signed for before it was dispatched)"),
+    ("contacted_at", "received_at", "联系 before 受理 (contact before it was received)"),
+    ("replied_at", "received_at", "办结 before 受理 (replied before it was received)"),
+    ("callback_at", "replied_at", "回访 before 办结 (callback before the reply)"),
+    ("closed_at", "received_at", "结案 before 受理 (closed before it was received)"),
+)
+_PERIOD: Final = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_BAD_UNIT: Final = frozenset({"", "nan", "none", "null", "-"})
+
+
+@attrs.frozen
+class MonthSummary:
+    """The month at a glance (月度概况): counts, clock statuses and top categories per area.
+
+    Attributes:
+        counts: Named counts (rows, tickets, bad rows, skipped, scored, direct, backstop, returns, open…).
+        sla: Milestone → status → count, over the period's rows with a started clock.
+        audit: Audit outcome (``match``/``mismatch``/``unverifiable``) → count, over lead rows.
+        mismatches: Unit code → rows dispatched to it that the rules send elsewhere (不一致).
+        overdue: Unit code → reply clocks overdue at ``now``.
+        top_categories: Area code → its most frequent categories ``(category, count)`` in the period.
+    """
+
+    counts: Mapping[str, int]
+    sla: Mapping[str, Mapping[str, int]]
+    audit: Mapping[str, int]
+    mismatches: Mapping[str, int]
+    overdue: Mapping[str, int]
+    top_categories: Mapping[str, tuple[tuple[str, int], ...]]
+
+
+@attrs.frozen
+class MonthResult:
+    """What the monthly job returns (月度结果): one row per ticket row, the scorecard and every problem.
+
+    Attributes:
+        district: The district's name.
+        period: The scored period, ``YYYY-MM``.
+        now: The instant clocks were read at.
+        tickets: A ``pyarrow.Table`` with one row per input row, in input order (see :class:`MonthJob`).
+        scorecard: The scored units of the period (and of any other period present).
+        problems: Every bad row (``row`` is the 0-based input row).
+        skipped: How many bad rows were left out of the scores (only with ``skip_bad=True``).
+        summary: The month's summary.
+    """
+
+    district: str
+    period: str
+    now: pendulum.DateTime
+    tickets: Any = attrs.field(repr=False)
+    scorecard: Scorecard = attrs.field(repr=False)
+    problems: ValidationReport = attrs.field(repr=False)
+    skipped: int
+    summary: MonthSummary = attrs.field(repr=False)
+
+    def scores(self) -> list[Any]:
+        """The period's scored units, by ranking group and rank (rated units first)."""
+        rows = [s for s in self.scorecard.rows() if s.period == self.period]
+        return sorted(rows, key=lambda s: (str(s.group), s.rank is None, s.rank or 0, str(s.unit)))
+
+
+def _pa() -> Any:  # noqa: ANN401 - the pyarrow module
+    try:
+        import pyarrow as pa  # noqa: PLC0415 - the io extra is optional
+    except ImportError as exc:  # pragma: no cover - exercised only without the io extra installed
+        raise MissingDependencyError("pyarrow", extra="io") from exc
+    return pa
+
+
+def _strings(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
+    if name not in table.column_names:
+        return np.full(table.num_rows, None, dtype=object)
+    return np.asarray(table.column(name).to_pylist(), dtype=object)
+
+
+def _times(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
+    """A timestamp column as UTC ``datetime64[us]`` (NaT where null or absent)."""
+    pa = _pa()
+    if name not in table.column_names:
+        return np.full(table.num_rows, np.datetime64("NaT"), dtype="datetime64[us]")
+    col = table.column(name)
+    if not pa.types.is_timestamp(col.type):
+        raise ValidationError(
+            "must be a timestamp column (read exports with jiesu.io.read_tickets)",
+            field=name,
+            value=str(col.type),
+        )
+    if col.type.tz is None:
+        raise ValidationError(
+            "holds wall times without a zone; read them in the district's zone", field=name,
+            value=str(col.type),
+        )
+    ints = col.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()).to_numpy(zero_copy_only=False)
+    out = np.asarray(ints, dtype="float64")
+    nat = np.isnan(out)
+    values = np.where(nat, 0, out).astype(np.int64).astype("datetime64[us]")
+    values[nat] = np.datetime64("NaT")
+    return values
+
+
+def _floats(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
+    pa = _pa()
+    if name not in table.column_names:
+        return np.full(table.num_rows, np.nan)
+    col = table.column(name).cast(pa.float64())
+    return np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def _flags(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
+    values = _strings(table, name)
+    return np.array([v is True or v in ("true", "yes", "是", "1") for v in values], dtype=bool)
+
+
+def _norm(text: object) -> str:
+    return re.sub(r"\s+", "", str(text)) if text is not None else ""
+
+
+class _Rows:
+    """Problems of the batch, by 0-based row."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, row: int, field: str, value: object, reason: str) -> None:
+        self.problems.append(Problem(row, field, value, reason))
+
+    def rows(self) -> set[int]:
+        return {int(p.row) for p in self.problems}
+
+
+def _resolve(
+    values: np.ndarray[Any, Any],
+    known: Mapping[str, str],
+    field: str,
+    found: _Rows,
+    *,
+    required: np.ndarray[Any, Any],
+) -> np.ndarray[Any, Any]:
+    """Map codes or names to codes, one lookup per distinct value; report unknown and blank ones."""
+    out = np.full(values.shape, None, dtype=object)
+    by_value: dict[object, list[int]] = collections.defaultdict(list)
+    for i, v in enumerate(values.tolist()):
+        by_value[v].append(i)
+    choices = list(known)
+    for value, rows in by_value.items():
+        key = _norm(value)
+        if key.lower() in _BAD_UNIT:
+            for i in rows:
+                if required[i]:
+                    found.add(i, field, value, "required field is blank")
+            continue
+        code = known.get(key)
+        if code is None:
+            close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            for i in rows:
+                found.add(i, field, value, f"unknown {field}{hint}")
+            continue
+        out[rows] = code
+    return out
+
+
+@attrs.frozen
+class MonthJob:
+    """The monthly job of one district (月度考评作业).
+
+    ``MonthJob(district).run(tickets, period="2025-03", now=...)`` takes an export (a path or any dataframe
+    narwhals reads, read with :func:`jiesu.io.read_tickets` in the district's zone) or a sequence of
+    :class:`~jiesu.model.Ticket` objects, and:
+
+    1. validates every row: a cell that cannot be read, a blank ``ticket_id``, ``received_at`` or
+       ``category``, an unknown unit or category (nearest name suggested), times out of order (办结 before
+       受理…), an identical duplicate row, two 主办 rows for one 工单编号;
+    2. audits each lead row's dispatch (派单核验): the unit the catalogue and territory name for the
+       category at the complaint's location (in its coordinate system) against the export's unit;
+    3. reads the deadline clock of each milestone the export has times for, at ``now``;
+    4. scores and ranks the units of the period in the rules' groups by the kinds in ``units.toml``;
+    5. summarises the month.
+
+    The result's ``tickets`` table has one row per input row with ``row``, ``ticket_id``, ``unit`` (code),
+    ``unit_name``, ``expected_unit``, ``expected_unit_name``, ``audit`` (match / mismatch / unverifiable),
+    ``audit_reason``, ``area``, ``category``, ``period``, ``scored``, ``bad`` and ``problem``, then
+    ``<milestone>_due`` / ``<milestone>_status`` for every clock read, and ``lost_points`` (why the row
+    cost its unit points: 未联系, 未解决, 不满意, 基本满意).
+
+    Args:
+        district: The district (its rules, deadlines, calendar, router and zone).
+
+    Examples:
+        >>> from jiesu.month import District, MonthJob
+        >>> from jiesu.sample import generate_export
+        >>> job = MonthJob(District.sample())
+        >>> result = job.run(generate_export(n=40, seed=3), period="2025-03", now="2025-04-10T00:00:00+08:00")
+        >>> result.tickets.num_rows, bool(result.problems)
+        (40, False)
+    """
+
+    district: District
+
+    def run(
+        self,
+        tickets: Any,  # noqa: ANN401 - a path, any dataframe, or Ticket objects
+        *,
+        period: str,
+        now: object = None,
+        skip_bad: bool = False,
+        encoding: str = "auto",
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> MonthResult:
+        """Run the month (运行月度作业).
+
+        Args:
+            tickets: A path (CSV, Excel, Parquet, JSON Lines), any dataframe, or ``Ticket`` objects.
+            period: The scored period, ``YYYY-MM``.
+            now: When the clocks are read (aware; ISO text with an offset); default the period's end.
+            skip_bad: Score the good rows and count the bad ones as skipped, instead of raising.
+            encoding: A CSV file's encoding (``auto`` detects UTF-8 / BOM / GB18030).
+            progress: Called as ``progress(step, done, total)`` after each step.
+
+        Returns:
+            The result.
+
+        Raises:
+            ValidationReport: Bad rows and ``skip_bad`` is false (every bad row listed).
+            ValidationError: ``period`` or ``now`` is malformed.
+        """
+        if not isinstance(period, str) or not _PERIOD.match(period):
+            raise ValidationError("must be a period YYYY-MM", field="period", value=period)
+        zone = self.district.timezone
+        start = pendulum.datetime(int(period[:4]), int(period[5:]), 1, tz=zone)
+        when = start.add(months=1) if now is None else _instant(now)
+        steps = ("read", "validate", "audit", "clocks", "score", "summary")
+
+        def step(k: int) -> None:
+            if progress is not None:
+                progress(steps[k], k + 1, len(steps))
+
+        objects = _ticket_objects(tickets)
+        table, read_problems = (
+            (_from_tickets(objects, self.district), ())
+            if objects is not None
+            else self._read(tickets, encoding)
+        )
+        step(0)
+        found = _Rows()
+        found.problems += list(read_problems)
+        units, categories = self._validate(table, found)
+        bad = np.zeros(table.num_rows, dtype=bool)
+        bad[list(found.rows())] = True
+        step(1)
+        if found.problems and not skip_bad:
+            raise ValidationReport(_sorted(found.problems), total=table.num_rows)
+        audit = self._audit(table, units, categories, bad)
+        step(2)
+        clocks = self._clocks(table, when, bad)
+        step(3)
+        periods = self._periods(table)
+        scored = ~bad & (periods == period)
+        scorecard = (
+            self._score(table, units, periods, bad)
+            if objects is None
+            else self._score_tickets(objects, bad)
+        )
+        step(4)
+        out = self._table(table, units, categories, audit, clocks, periods, scored, bad, found)
+        summary = self._summary(table, units, categories, audit, clocks, periods, period, bad)
+        step(5)
+        return MonthResult(
+            district=self.district.name,
+            period=period,
+            now=when,
+            tickets=out,
+            scorecard=scorecard,
+            problems=ValidationReport(_sorted(found.problems), total=table.num_rows),
+            skipped=int(bad.sum()),
+            summary=summary,
+        )
+
+    # ----------------------------------------------------------------------------------------- read
+
+    def _read(self, tickets: Any, encoding: str) -> tuple[pa.Table, tuple[Problem, ...]]:  # noqa: ANN401 - any input
+        from jiesu.io import read_tickets  # noqa: PLC0415 - the io extra is optional
+
+        read = read_tickets(
+            tickets,
+            timezone=self.district.timezone,
+            columns=dict(self.district.columns) or None,
+            encoding=encoding,
+        )
+        return read.frame, read.problems.problems
+
+    # ------------------------------------------------------------------------------------- validate
+
+    def _validate(
+        self, table: pa.Table, found: _Rows
+    ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        n = table.num_rows
+        ids = _strings(table, "ticket_id")
+        for i in np.flatnonzero([_norm(v) == "" for v in ids.tolist()]) if n else ():
+            found.add(int(i), "ticket_id", ids[i], "required field is blank")
+        received = _times(table, "received_at")
+        for i in np.flatnonzero(np.isnat(received)):
+            if not any(p.row == i and p.field == "received_at" for p in found.problems):
+                found.add(int(i), "received_at", None, "required field is blank")
+        intake = _flags(table, "answered_at_intake") | _flags(table, "not_dispatched")
+        known_units: dict[str, str] = {}
+        for u in self.district.units:
+            known_units.setdefault(_norm(u.name), u.code)
+            known_units[_norm(u.code)] = u.code
+        units = _resolve(_strings(table, "unit"), known_units, "unit", found, required=~intake)
+        known_cats: dict[str, str] = {}
+        for c in self.district.catalogue.categories:
+            known_cats.setdefault(_norm(c.name), c.code)
+            known_cats[_norm(c.code)] = c.code
+        categories = _resolve(
+            _strings(table, "category"), known_cats, "category", found,
+            required=np.ones(n, dtype=bool),
+        )
+        for later, earlier, reason in _ORDER:
+            a, b = _times(table, later), _times(table, earlier)
+            wrong = ~np.isnat(a) & ~np.isnat(b) & (a < b)
+            for i in np.flatnonzero(wrong):
+                found.add(int(i), later, str(a[i]) + "Z", reason)
+        self._duplicates(table, ids, units, found)
+        return units, categories
+
+    @staticmethod
+    def _duplicates(
+        table: pa.Table, ids: np.ndarray[Any, Any], units: np.ndarray[Any, Any], found: _Rows
+    ) -> None:
+        """Identical rows are duplicates of the first; two lead rows of one ticket contradict."""
+        data = [c for c in table.column_names if c not in ("row", "line")]
+        columns = [table.column(c).to_pylist() for c in data]
+        roles = _strings(table, "role")
+        first_row: dict[tuple[Any, ...], int] = {}
+        first_lead: dict[object, int] = {}
+        for i in range(table.num_rows):
+            key = tuple(col[i] for col in columns)
+            if key in first_row:
+                found.add(i, "ticket_id", ids[i], f"duplicate of row {first_row[key]}")
+                continue
+            first_row[key] = i
+            ticket = _norm(ids[i])
+            if not ticket or roles[i] == "co_handler":
+                continue
+            if ticket in first_lead:
+                found.add(
+                    i,
+                    "role",
+                    ids[i],
+                    f"a second 主办 (lead) row for this 工单编号; the first is row {first_lead[ticket]}",
+                )
+            else:
+                first_lead[ticket] = i
+        del units
+
+    # ---------------------------------------------------------------------------------------- audit
+
+    def _audit(
+        self,
+        table: pa.Table,
+        units: np.ndarray[Any, Any],
+        categories: np.ndarray[Any, Any],
+        bad: np.ndarray[Any, Any],
+    ) -> dict[str, np.ndarray[Any, Any]]:
+        n = table.num_rows
+        outcome = np.full(n, "unverifiable", dtype=object)
+        expected = np.full(n, None, dtype=object)
+        reason = np.full(n, "", dtype=object)
+        lons, lats = _floats(table, "lon"), _floats(table, "lat")
+        crs = _strings(table, "crs")
+        received = _times(table, "received_at")
+        roles = _strings(table, "role")
+        intake = _flags(table, "answered_at_intake") | _flags(table, "not_dispatched")
+        lead = roles != "co_handler"
+        todo = np.flatnonzero(~bad & lead & ~intake & (categories != None))  # noqa: E711 - object array
+        reason[intake] = "即时办结或不予派单，无需派单 (answered at intake or not dispatched)"
+        reason[bad] = "坏行，未核验 (bad row, not audited)"
+        complaints = []
+        for i in todo.tolist():
+            located = not (np.isnan(lons[i]) or np.isnan(lats[i]))
+            complaints.append(
+                Complaint(
+                    id=f"row-{i}",
+                    received_at=pendulum.instance(
+                        received[i].astype("datetime64[us]").astype(object), tz="UTC"
+                    ),
+                    channel="phone",
+                    kind="complaint",
+                    urgency="normal",
+                    category=str(categories[i]),
+                    location=Location(float(lons[i]), float(lats[i]), CRS.parse(crs[i] or "WGS84"))
+                    if located
+                    else None,
+                )
+            )
+        batch = self.district.router.route_many(complaints)
+        for i, routed in zip(todo.tolist(), batch.rows, strict=True):
+            decision = routed.decision
+            if decision is None:
+                reason[i] = f"无法派单 (not routable): {routed.refusal}"
+                continue
+            needs_place = decision.rule is not None and decision.rule.kind.value == "territorial"
+            if needs_place and np.isnan(lons[i]):
+                reason[i] = "无坐标，属地规则无法核验 (no location for a territorial rule)"
+                continue
+            expected[i] = decision.lead
+            if decision.lead == units[i]:
+                outcome[i] = "match"
+                reason[i] = decision.reason_zh
+            else:
+                outcome[i] = "mismatch"
+                reason[i] = f"应派 {decision.lead}: {decision.reason_zh}"
+        return {"audit": outcome, "expected_unit": expected, "audit_reason": reason}
+
+    # --------------------------------------------------------------------------------------- clocks
+
+    def _clocks(
+        self, table: pa.Table, now: pendulum.DateTime, bad: np.ndarray[Any, Any]
+    ) -> dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
+        policy = self.district.deadlines
+        kinds, urgencies = _strings(table, "kind"), _strings(table, "urgency")
+        ext = np.nan_to_num(_floats(table, "extension_days"), nan=0.0)
+        out: dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]] = {}
+        combos: dict[tuple[object, object], list[int]] = collections.defaultdict(list)
+        for i, key in enumerate(zip(kinds.tolist(), urgencies.tolist(), strict=True)):
+            combos[key].append(i)
+        for milestone, stop_col in CLOCK_MILESTONES.items():
+            if stop_col not in table.column_names:
+                continue
+            stop = _times(table, stop_col)
+            due = np.full(table.num_rows, np.datetime64("NaT"), dtype="datetime64[us]")
+            status = np.full(table.num_rows, None, dtype=object)
+            any_limit = False
+            for (kind, urgency), rows_list in combos.items():
+                limit = _limit(policy, milestone, kind, urgency)
+                if limit is None or _STARTS.get(limit.starts_at) not in table.column_names:
+                    continue
+                any_limit = True
+                rows = np.asarray(rows_list)
+                start = _times(table, _STARTS[limit.starts_at])[rows]
+                live = rows[~np.isnat(start) & ~bad[rows]]
+                if live.size == 0:
+                    continue
+                unit = limit.duration.unit
+                extension = ext[live] if milestone == "reply" else np.zeros(live.size)
+                if unit in (TimeUnit.NATURAL_HOURS, TimeUnit.WORKING_HOURS):
+                    extension = extension * (24.0 if unit is TimeUnit.NATURAL_HOURS else 7.0)
+                sla = sla_status_many(
+                    self.district.calendar,
+                    _times(table, _STARTS[limit.starts_at])[live],
+                    np.full(live.size, float(limit.duration.amount)),
+                    unit,
+                    now=now,
+                    extensions=extension,
+                    stops=stop[live],
+                    warn_fraction=policy.warn_fraction,
+                )
+                due[live] = sla.due
+                status[live] = sla.status
+            if any_limit:
+                out[milestone] = (due, status)
+        return out
+
+    # ---------------------------------------------------------------------------------------- score
+
+    def _periods(self, table: pa.Table) -> np.ndarray[Any, Any]:
+        if "period" in table.column_names:
+            return np.asarray([v or "" for v in _strings(table, "period").tolist()], dtype=object)
+        rules = self.district.rules
+        if rules.period_timestamp == "created_at":
+            moments = _times(table, "received_at")
+        else:
+            moments = _times(table, "closed_at")
+            for name in ("callback_at", "replied_at"):
+                fill = _times(table, name)
+                moments = np.where(np.isnat(moments), fill, moments)
+        return period_many(moments, rules).astype(object)
+
+    def _score(
+        self,
+        table: pa.Table,
+        units: np.ndarray[Any, Any],
+        periods: np.ndarray[Any, Any],
+        bad: np.ndarray[Any, Any],
+    ) -> Scorecard:
+        pa = _pa()
+        good = ~bad & (periods != "")
+        columns: dict[str, Any] = {
+            "unit": pa.array(units[good].tolist(), type=pa.string()),
+            "period": pa.array(periods[good].tolist(), type=pa.string()),
+        }
+        names = ColumnMap()
+        for field in ("callback", "contacted", "solved", "satisfaction"):
+            if field in table.column_names:
+                columns[field] = table.column(field).filter(pa.array(good))
+            else:
+                columns[field] = pa.nulls(int(good.sum()), type=pa.string())
+        optional = {}
+        for field in ("ticket_id", "role", "answered_at_intake", "not_dispatched", "excluded"):
+            if field in table.column_names:
+                columns[field] = table.column(field).filter(pa.array(good))
+                optional[field] = field
+        frame = pa.table(columns)
+        tally = tally_frame(frame, rules=self.district.rules, columns=attrs.evolve(names, **optional))
+        kinds = {u.code: u.kind for u in self.district.units}
+        return tally.scores(
+            self.district.rules, kinds=kinds, population=dict(self.district.population)
+        )
+
+    def _score_tickets(self, tickets: Sequence[Ticket], bad: np.ndarray[Any, Any]) -> Scorecard:
+        """Ticket objects are scored ticket by ticket (:func:`~jiesu.scoring.evaluate`), the exact path."""
+        rules = self.district.rules
+        kept = [evaluate(t, rules) for t, b in zip(tickets, bad.tolist(), strict=True) if not b]
+        kinds = {u.code: u.kind for u in self.district.units}
+        return tally_evaluations(kept).scores(
+            rules, kinds=kinds, population=dict(self.district.population)
+        )
+
+    # ---------------------------------------------------------------------------------------- table
+
+    def _table(
+        self,
+        table: pa.Table,
+        units: np.ndarray[Any, Any],
+        categories: np.ndarray[Any, Any],
+        audit: Mapping[str, np.ndarray[Any, Any]],
+        clocks: Mapping[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]],
+        periods: np.ndarray[Any, Any],
+        scored: np.ndarray[Any, Any],
+        bad: np.ndarray[Any, Any],
+        found: _Rows,
+    ) -> pa.Table:
+        pa = _pa()
+        names = {u.code: u.name for u in self.district.units}
+        n = table.num_rows
+        problem = [""] * n
+        for p in _sorted(found.problems):
+            i = int(p.row)
+            text = f"{p.field}: {p.reason}"
+            problem[i] = f"{problem[i]}; {text}" if problem[i] else text
+        rows = table.column("row").to_pylist() if "row" in table.column_names else list(range(n))
+        columns: dict[str, Any] = {
+            "row": pa.array(rows, type=pa.int64()),
+            "ticket_id": pa.array(_strings(table, "ticket_id").tolist(), type=pa.string()),
+            "unit": pa.array(units.tolist(), type=pa.string()),
+            "unit_name": pa.array([names.get(u) for u in units.tolist()], type=pa.string()),
+            "expected_unit": pa.array(audit["expected_unit"].tolist(), type=pa.string()),
+            "expected_unit_name": pa.array(
+                [names.get(u) for u in audit["expected_unit"].tolist()], type=pa.string()
+            ),
+            "audit": pa.array(audit["audit"].tolist(), type=pa.string()),
+            "audit_reason": pa.array(audit["audit_reason"].tolist(), type=pa.string()),
+            "role": pa.array(
+                ["co_handler" if r == "co_handler" else "lead" for r in _strings(table, "role").tolist()],
+                type=pa.string(),
+            ),
+            "received_at": pa.array(_times(table, "received_at"), type=pa.timestamp("us", tz="UTC")),
+            "area": pa.array(self._areas(table).tolist(), type=pa.string()),
+            "category": pa.array(categories.tolist(), type=pa.string()),
+            "period": pa.array([p or None for p in periods.tolist()], type=pa.string()),
+            "scored": pa.array(scored.tolist(), type=pa.bool_()),
+            "bad": pa.array(bad.tolist(), type=pa.bool_()),
+            "problem": pa.array([p or None for p in problem], type=pa.string()),
+        }
+        for milestone, (due, status) in clocks.items():
+            columns[f"{milestone}_due"] = pa.array(due, type=pa.timestamp("us", tz="UTC"))
+            columns[f"{milestone}_status"] = pa.array(status.tolist(), type=pa.string())
+        columns["lost_points"] = pa.array(_lost_points(table).tolist(), type=pa.string())
+        return pa.table(columns)
+
+    def _areas(self, table: pa.Table) -> np.ndarray[Any, Any]:
+        """Each row's area: the export's own, else its location at the territory's first level below the top."""
+        areas = _strings(table, "area")
+        lons, lats = _floats(table, "lon"), _floats(table, "lat")
+        crs = _strings(table, "crs")
+        territory = self.district.territory
+        levels = territory.levels
+        level = levels[1] if len(levels) > 1 else levels[0]
+        todo = (areas == None) & ~np.isnan(lons) & ~np.isnan(lats)  # noqa: E711 - object array
+        for system in {c or "WGS84" for c in crs[todo].tolist()}:
+            rows = np.flatnonzero(todo & np.asarray([(c or "WGS84") == system for c in crs.tolist()]))
+            try:
+                placed = territory.locate_many(lons[rows], lats[rows], crs=system, level=level)
+            except JiesuError:
+                continue
+            areas[rows] = placed.area_id
+        return areas
+
+    # -------------------------------------------------------------------------------------- summary
+
+    def _summary(
+        self,
+        table: pa.Table,
+        units: np.ndarray[Any, Any],
+        categories: np.ndarray[Any, Any],
+        audit: Mapping[str, np.ndarray[Any, Any]],
+        clocks: Mapping[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]],
+        periods: np.ndarray[Any, Any],
+        period: str,
+        bad: np.ndarray[Any, Any],
+    ) -> MonthSummary:
+        ids = _strings(table, "ticket_id")
+        intake = _flags(table, "answered_at_intake")
+        not_dispatched = _flags(table, "not_dispatched")
+        mode = _strings(table, "dispatch_mode")
+        closed = _times(table, "closed_at")
+        callback_at = _times(table, "callback_at")
+        received = _times(table, "received_at")
+        local = period_many(received, self.district.rules)
+        in_month = ~bad & (local == period)
+        dispatched = in_month & ~intake & ~not_dispatched
+        counts = {
+            "rows": int(table.num_rows),
+            "tickets": len({v for v in ids.tolist() if v}),
+            "bad_rows": int(bad.sum()),
+            "received": int(in_month.sum()),
+            "answered_at_intake": int((in_month & intake).sum()),
+            "not_dispatched": int((in_month & not_dispatched).sum()),
+            "dispatched": int(dispatched.sum()),
+            "direct": int((dispatched & (mode == "direct")).sum()),
+            "via_district": int((dispatched & (mode == "via_district")).sum()),
+            "returns": int((in_month & _flags(table, "returned")).sum()),
+            "open": int((dispatched & np.isnat(closed) & np.isnat(callback_at)).sum()),
+            "scored": int((~bad & (periods == period)).sum()),
+        }
+        sla: dict[str, dict[str, int]] = {}
+        for milestone, (_, status) in clocks.items():
+            values = status[in_month]
+            sla[milestone] = dict(collections.Counter(v for v in values.tolist() if v))
+        outcome = audit["audit"]
+        lead = _strings(table, "role") != "co_handler"
+        audited = ~bad & lead & ~intake & ~not_dispatched
+        audit_counts = dict(collections.Counter(outcome[audited].tolist()))
+        mismatches = dict(
+            collections.Counter(units[audited & (outcome == "mismatch")].tolist())
+        )
+        overdue: dict[str, int] = {}
+        if "reply" in clocks:
+            late = clocks["reply"][1] == "overdue"
+            overdue = dict(collections.Counter(units[late & ~bad].tolist()))
+        areas = self._areas(table)
+        per_area: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+        for area, category in zip(areas[in_month].tolist(), categories[in_month].tolist(), strict=True):
+            if area is not None and category is not None:
+                per_area[area][category] += 1
+        top = {
+            area: tuple(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+            for area, c in sorted(per_area.items())
+        }
+        return MonthSummary(
+            counts=counts,
+            sla=sla,
+            audit=audit_counts,
+            mismatches=mismatches,
+            overdue=overdue,
+            top_categories=top,
+        )
+
+
+def _sorted(problems: Sequence[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (int(p.row) if isinstance(p.row, int) else 0, p.field))
+
+
+def _instant(value: object) -> pendulum.DateTime:
+    if isinstance(value, str):
+        try:
+            parsed = pendulum.parse(value)
+        except (ValueError, pendulum.parsing.exceptions.ParserError):
+            raise ValidationError("must be an ISO time with an offset", field="now", value=value) from None
+        if not isinstance(parsed, pendulum.DateTime) or "+" not in value[10:] and not value.endswith(
+            "Z"
+        ) and "-" not in value[10:]:
+            raise ValidationError("must be an ISO time with an offset", field="now", value=value)
+        return parsed
+    return aware(value, field="now")
+
+
+def _limit(policy: DeadlinePolicy, milestone: str, kind: object, urgency: object) -> Limit | None:
+    """The first limit of ``milestone`` for a kind and urgency; a blank one matches only general limits."""
+    for limit in policy.limits:
+        if limit.milestone != milestone:
+            continue
+        if limit.kinds and (kind is None or kind not in {k.value for k in limit.kinds}):
+            continue
+        if limit.urgencies and (urgency is None or urgency not in {u.value for u in limit.urgencies}):
+            continue
+        return limit
+    return None
+
+
+def _lost_points(table: pa.Table) -> np.ndarray[Any, Any]:
+    """Why each answered row cost its unit points (扣分原因): 未联系, 未解决, 不满意, 基本满意."""
+    callback = _strings(table, "callback")
+    contacted = _strings(table, "contacted")
+    solved = _strings(table, "solved")
+    satisfaction = _strings(table, "satisfaction")
+    out = np.full(table.num_rows, None, dtype=object)
+    for i in np.flatnonzero(callback == "answered"):
+        reasons = []
+        if contacted[i] is not True:
+            reasons.append("未联系")
+        if solved[i] is not True:
+            reasons.append("未解决")
+        if satisfaction[i] == "dissatisfied" or satisfaction[i] is None:
+            reasons.append("不满意")
+        elif satisfaction[i] == "basically_satisfied":
+            reasons.append("基本满意")
+        out[i] = "、".join(reasons) or None
+    return out
+
+
+def _ticket_objects(value: object) -> list[Ticket] | None:
+    """The input as Ticket objects, or ``None`` when it is a path or a dataframe."""
+    if isinstance(value, (list, tuple)) and value and all(isinstance(t, Ticket) for t in value):
+        return list(value)
+    return None
+
+
+def _from_tickets(tickets: Sequence[Ticket], district: District) -> pa.Table:
+    """Ticket objects as the canonical table, one row per ticket (its lead unit)."""
+    pa = _pa()
+    rules = district.rules
+    utc = pa.timestamp("us", tz="UTC")
+
+    def when(value: pendulum.DateTime | None) -> object:
+        return None if value is None else value.in_timezone("UTC")
+
+    rows: dict[str, list[object]] = collections.defaultdict(list)
+    for i, t in enumerate(tickets):
+        c = t.complaint
+        cb = t.callback
+        rows["row"].append(i)
+        rows["ticket_id"].append(t.id)
+        rows["received_at"].append(when(c.received_at))
+        rows["kind"].append(c.kind.value)
+        rows["urgency"].append(c.urgency.value)
+        rows["category"].append(c.category)
+        rows["lon"].append(None if c.location is None else c.location.lon)
+        rows["lat"].append(None if c.location is None else c.location.lat)
+        rows["crs"].append(None if c.location is None else c.location.crs.value)
+        rows["unit"].append(t.lead)
+        rows["role"].append("lead")
+        rows["dispatch_mode"].append(None if t.dispatch_mode is None else t.dispatch_mode.value)
+        rows["dispatched_at"].append(when(t.dispatched_at))
+        rows["signed_at"].append(when(t.signed_at))
+        rows["contacted_at"].append(when(t.first_contact_at))
+        rows["replied_at"].append(when(t.replied_at))
+        rows["callback_at"].append(when(None if cb is None else cb.at))
+        rows["closed_at"].append(when(t.closed_at))
+        rows["returned"].append(t.return_count > 0)
+        rows["answered_at_intake"].append(t.answered_at_intake)
+        rows["not_dispatched"].append(t.not_dispatched is not None)
+        rows["excluded"].append(t.exclusion is not None and t.exclusion.approved)
+        rows["callback"].append(None if cb is None else cb.outcome.value)
+        rows["contacted"].append(None if cb is None else cb.contacted)
+        rows["solved"].append(None if cb is None else cb.solved)
+        rows["satisfaction"].append(
+            None if cb is None or cb.satisfaction is None else cb.satisfaction.value
+        )
+        rows["period"].append(evaluate(t, rules).period)
+    types: Mapping[str, Any] = {
+        **dict.fromkeys(
+            ("received_at", "dispatched_at", "signed_at", "contacted_at", "replied_at",
+             "callback_at", "closed_at"),
+            utc,
+        ),
+        "row": pa.int64(),
+        "lon": pa.float64(),
+        "lat": pa.float64(),
+        **dict.fromkeys(
+            ("returned", "answered_at_intake", "not_dispatched", "excluded", "contacted", "solved"),
+            pa.bool_(),
+        ),
+    }
+    names = list(rows) or ["row"]
+    return pa.table(
+        {name: pa.array(rows.get(name, []), type=types.get(name, pa.string())) for name in names}
+    )

@@ -194,29 +194,26 @@ def _scorecard_tables(run: MonthlyRun, *, top: int) -> list[Table]:
 def _summary_table(run: MonthlyRun) -> Table:
     from jiesu.report import STATUS_LABELS  # noqa: PLC0415 - keep `jiesu --help` fast
 
-    in_period = [
-        i for i, c in enumerate(run.complaints) if c.received_at.format("YYYY-MM") == run.period
-    ]
-    decisions = [run.decisions[i] for i in in_period]
-    tickets = [run.tickets[i] for i in in_period]
+    counts = run.result.summary.counts
+    in_period = [t for t in run.tickets if t.complaint.received_at.format("YYYY-MM") == run.period]
     table = Table(title=f"{run.period} 月度概况 summary")
     table.add_column("指标 measure")
     table.add_column("数量 count", justify="right")
-    table.add_row("受理诉求 complaints received", str(len(in_period)))
-    table.add_row("直派 direct dispatch", str(sum(not d.backstop for d in decisions)))
-    table.add_row("区级转派 district backstop", str(sum(d.backstop for d in decisions)))
-    table.add_row("即时办结 answered at intake", str(sum(t.answered_at_intake for t in tickets)))
-    table.add_row("退单 returns", str(sum(t.return_count for t in tickets)))
-    table.add_row("重办 reopened", str(sum(t.reopen_count for t in tickets)))
-    table.add_row("月末在办 open at the month's end", str(sum(t.is_open for t in tickets)))
-    statuses: dict[str, int] = {}
-    for i in in_period:
-        reply = run.clocks[i].get("reply")
-        if reply is not None:
-            label = STATUS_LABELS[reply.status]
-            statuses[label] = statuses.get(label, 0) + 1
-    for label, count in statuses.items():
-        table.add_row(f"办理时限 reply: {label}", str(count))
+    table.add_row("受理诉求 complaints received", str(counts["received"]))
+    table.add_row("即时办结 answered at intake", str(counts["answered_at_intake"]))
+    table.add_row("不予派单 not dispatched", str(counts["not_dispatched"]))
+    table.add_row("派单 dispatched", str(counts["dispatched"]))
+    table.add_row("  直派 direct dispatch", str(counts["direct"]))
+    table.add_row("  区级转派 via the district", str(counts["via_district"]))
+    table.add_row("退单 returns", str(sum(t.return_count for t in in_period)))
+    table.add_row("重办 reopened", str(sum(t.reopen_count for t in in_period)))
+    table.add_row("月末在办 open at the month's end", str(counts["open"]))
+    audit = run.result.summary.audit
+    table.add_row("派单核验 不一致 dispatch audit: mismatched", str(audit.get("mismatch", 0)))
+    reply = run.result.summary.sla.get("reply", {})
+    for status, label in STATUS_LABELS.items():
+        if reply.get(status.value):
+            table.add_row(f"办理时限 reply: {label}", str(reply[status.value]))
     return table
 
 

@@ -70,9 +70,10 @@ class MonthSummary:
     Attributes:
         counts: Named counts (rows, tickets, bad rows, skipped, scored, direct, backstop, returns, open…).
         sla: Milestone → status → count, over the period's rows with a started clock.
-        audit: Audit outcome (``match``/``mismatch``/``unverifiable``) → count, over lead rows.
-        mismatches: Unit code → rows dispatched to it that the rules send elsewhere (不一致).
-        overdue: Unit code → reply clocks overdue at ``now``.
+        audit: Audit outcome (``match``/``mismatch``/``unverifiable``) → count, over the lead rows of
+            tickets received in the period.
+        mismatches: Unit code → those rows dispatched to it that the rules send elsewhere (不一致).
+        overdue: Unit code → reply clocks overdue at ``now``, over every good row (督办).
         top_categories: Area code → its most frequent categories ``(category, count)`` in the period.
     """
 
@@ -685,7 +686,7 @@ class MonthJob:
             sla[milestone] = dict(collections.Counter(v for v in values.tolist() if v))
         outcome = audit["audit"]
         lead = _strings(table, "role") != "co_handler"
-        audited = ~bad & lead & ~intake & ~not_dispatched
+        audited = in_month & lead & ~intake & ~not_dispatched
         audit_counts = dict(collections.Counter(outcome[audited].tolist()))
         mismatches = dict(
             collections.Counter(units[audited & (outcome == "mismatch")].tolist())

@@ -55,18 +55,19 @@ def _map_areas(territory: Territory) -> tuple[MapArea, ...]:
 
 
 def month_report_data(
-    result: MonthResult, district: District, *, previous: MonthResult | None = None
+    result: MonthResult, district: District, *, periods: tuple[str, ...] | None = None
 ) -> ReportData:
     """What the monthly report of a district shows (辖区月度报告数据), from the monthly job's result.
 
     The district's own areas (at the territory's first level below the top), units and ranking groups;
     the dispatch audit (不一致 by unit) with overdue reply clocks; skipped bad rows; SLA statuses of the
-    reply clock; the top categories per area; and, with ``previous``, a trend over the two months.
+    reply clock; the top categories per area; and the composites of the map's areas over ``periods``
+    (default: every period of the result's scorecard up to its own, at most six).
 
     Args:
         result: The month's result (:meth:`jiesu.month.MonthJob.run`).
         district: The district it ran on.
-        previous: The previous month's result, for the trend.
+        periods: The periods of the trend chart, oldest first.
 
     Returns:
         The report's data, for :func:`render_html` / :func:`write_report`.
@@ -139,13 +140,15 @@ def month_report_data(
         for code in {*result.summary.mismatches, *result.summary.overdue}
         if code is not None
     }
-    trend_periods: tuple[str, ...] = ()
+    every = result.scorecard.rows()
+    if periods is None:
+        periods = tuple(sorted({str(s.period) for s in every if str(s.period) <= result.period}))[-6:]
     trend: dict[str, tuple[float | None, ...]] = {}
-    if previous is not None:
-        trend_periods = (previous.period, result.period)
-        before = {str(s.unit): _rate(s.composite) for s in previous.scores()}
-        shown = [a.code for a in level_areas][:8]
-        trend = {code: (before.get(code), composite.get(code)) for code in shown}
+    if len(periods) > 1:
+        by_period = {(str(s.unit), str(s.period)): _rate(s.composite) for s in every}
+        trend = {
+            a.code: tuple(by_period.get((a.code, p)) for p in periods) for a in level_areas[:8]
+        }
     notes = [
         f"Assumed rule values in {district.rules.name}: {', '.join(district.rules.assumed) or 'none'}.",
         "万人诉求量 = lead tickets received in the month located in the area ÷ its population × 10,000.",
@@ -160,7 +163,7 @@ def month_report_data(
         rules=f"{district.rules.name} — {district.rules.title or district.rules.source}",
         scorecard=rows,
         averages=averages,
-        trend_periods=trend_periods,
+        trend_periods=periods if trend else (),
         trend=trend,
         areas=level_areas,
         per_10k=per_10k,

@@ -21,7 +21,8 @@ def test_every_complaint_is_routed_lived_and_scored() -> None:
     assert run.periods == ("2025-02", "2025-03")
     n = len(run.complaints)
     assert n == 300
-    assert len(run.decisions) == len(run.tickets) == len(run.clocks) == len(run.evaluations) == n
+    assert len(run.decisions) == len(run.tickets) == run.result.tickets.num_rows == n
+    assert run.result.tickets.column("ticket_id").to_pylist() == [t.id for t in run.tickets]
     assert [t.id for t in run.tickets] == [c.id for c in run.complaints]
     assert all(d.complaint_id == c.id for d, c in zip(run.decisions, run.complaints, strict=True))
     dispatched = [
@@ -56,9 +57,10 @@ def test_report_data_matches_the_run() -> None:
     assert data.averages["composite"] == round(sum(r.composite for r in rated) / len(rated), 2)  # type: ignore[misc]  # filtered
     in_period = sum(1 for c in run.complaints if c.received_at.format("YYYY-MM") == "2025-03")
     assert 0 < sum(data.sla_counts.values()) <= in_period
+    streets = run.result.tickets.column("area").to_pylist()
     located = sum(
         1
-        for c, street in zip(run.complaints, run.streets, strict=True)
+        for c, street in zip(run.complaints, streets, strict=True)
         if street is not None and c.received_at.format("YYYY-MM") == "2025-03"
     )
     assert sum(n for items in data.top_categories.values() for _, n in items) <= located

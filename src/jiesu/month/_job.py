@@ -359,6 +359,8 @@ class MonthJob:
             if not any(p.row == i and p.field == "received_at" for p in found.problems):
                 found.add(int(i), "received_at", None, "required field is blank")
         intake = _flags(table, "answered_at_intake") | _flags(table, "not_dispatched")
+        if "dispatched_at" in table.column_names:  # a ticket not yet dispatched has no unit yet
+            intake |= np.isnat(_times(table, "dispatched_at"))
         known_units: dict[str, str] = {}
         for u in self.district.units:
             known_units.setdefault(_norm(u.name), u.code)
@@ -541,7 +543,7 @@ class MonthJob:
         bad: np.ndarray[Any, Any],
     ) -> Scorecard:
         pa = _pa()
-        good = ~bad & (periods != "")
+        good = ~bad & (periods != "") & (units != None)  # noqa: E711 - object array
         columns: dict[str, Any] = {
             "unit": pa.array(units[good].tolist(), type=pa.string()),
             "period": pa.array(periods[good].tolist(), type=pa.string()),

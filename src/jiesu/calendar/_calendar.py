@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import sys
 import warnings
 import zoneinfo
-from typing import TYPE_CHECKING, Any, Literal, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, cast
 
 import attrs
 import numpy as np
@@ -33,7 +35,6 @@ from jiesu.model import DEFAULT_TZ, aware
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from pathlib import Path
 
     from numpy.typing import ArrayLike, NDArray
 
@@ -121,6 +122,20 @@ def _check_tz(_: object, attribute: attrs.Attribute[Any], value: str) -> None:
 def _check_days(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 366:  # noqa: PLR2004 - a year
         raise CalendarError("must be an integer 0..366", field=attribute.name, value=value)
+
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside ``jiesu.calendar``."""
+    frame, level = sys._getframe(1), 1  # noqa: SLF001 - the standard way to walk the caller's stack
+    while (
+        frame.f_back is not None
+        and str(Path(frame.f_code.co_filename).resolve().parent) == _PACKAGE_DIR
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _frozen(array: NDArray[Any]) -> NDArray[Any]:
@@ -510,7 +525,7 @@ class WorkCalendar:
                 f"provisional (the notice can still move late December) and dates in {year + 1} {after}; "
                 "add the notice as a user file when it is published (WorkCalendar.china(extra_files=...))",
                 CoverageWarning,
-                stacklevel=4,
+                stacklevel=_caller_level(),
             )
         if (
             self.beyond_coverage == "weekdays"
@@ -523,7 +538,7 @@ class WorkCalendar:
                 "statutory holidays such as 元旦 and 春节 count as working days there; "
                 "beyond_coverage='statutory' follows the 放假办法 instead",
                 CoverageWarning,
-                stacklevel=4,
+                stacklevel=_caller_level(),
             )
 
     def _range(self, idx: NDArray[np.int64], days: NDArray[np.int64], field: str) -> None:
@@ -817,11 +832,11 @@ class WorkCalendar:
             self._seen(lo, hi)
         return idx
 
-    def _check_idx(self, idx: NDArray[np.int64], days: NDArray[np.int64], field: str) -> None:
+    def _check_idx(self, idx: NDArray[np.int64], days: NDArray[np.int64], field: str) -> NoReturn:
+        """Refuse the first day outside the table (there is one)."""
         bad = (idx < 0) | (idx >= self._n)
-        if bad.any():
-            first = int(np.flatnonzero(bad.ravel())[0])
-            raise self._coverage(_from_ordinal(int(days.ravel()[first])), field)
+        first = int(np.flatnonzero(bad.ravel())[0])
+        raise self._coverage(_from_ordinal(int(days.ravel()[first])), field)
 
     def _to_local_us(self, utc: NDArray[np.int64]) -> NDArray[np.int64]:
         if self._tr_utc.size == 1:  # one offset over the whole table (Asia/Shanghai since 1992)

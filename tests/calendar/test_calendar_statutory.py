@@ -212,6 +212,17 @@ def test_a_statutory_day_is_off_and_every_other_day_goes_by_weekday(day: dt.date
     assert STAT.basis(day) == "statutory"
 
 
+def test_group_holidays_apply_in_the_statutory_years() -> None:
+    children = STAT.for_group("children")
+    assert STAT.is_workday(D(2027, 6, 1))  # a Tuesday
+    assert not children.is_workday(D(2027, 6, 1))
+    assert children.holiday_name(D(2027, 6, 1)) == "儿童节"
+    assert children.is_workday(D(2027, 6, 2))
+    assert WEEK.for_group("children").is_workday(
+        D(2027, 6, 1)
+    )  # weekday only: no group days either
+
+
 def test_the_array_paths_agree_with_the_scalar_ones() -> None:
     days = np.arange(np.datetime64("2026-12-20"), np.datetime64("2029-01-10"))
     scalar = [d.astype(dt.date) for d in days]
@@ -285,6 +296,14 @@ def test_weekday_only_dates_before_the_notices_warn_too(
     cal.is_workday(D(2005, 5, 2))
     cal.is_workday(D(2004, 5, 3))
     assert [str(w.message)[:33] for w in caught] == ["dates outside the notice years 20"]
+
+
+def test_group_days_are_laid_without_a_warning(caught: list[warnings.WarningMessage]) -> None:
+    women = _fresh(beyond_coverage="statutory").for_group(
+        "women"
+    )  # reads 2027-2100 to lay the days
+    assert women.is_workday(D(2025, 3, 7))
+    assert caught == []
 
 
 def test_the_switch_silences_it(caught: list[warnings.WarningMessage]) -> None:

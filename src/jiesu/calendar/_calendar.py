@@ -354,7 +354,8 @@ class WorkCalendar:
         The group's days (妇女节 3/8, 青年节 5/4, 儿童节 6/1, 建军节 8/1) apply only when they fall on a
         working day; they are not made up when they fall on a weekend (放假办法 Art. 6). A half day off
         keeps the morning's working hours (the afternoon off is an assumed reading); a full day is a day
-        off. The general calendar is unaffected.
+        off. The general calendar is unaffected. With ``beyond_coverage="statutory"`` they apply in the
+        fallback years too (they are statutory, not set by the notices); otherwise only in the notice years.
 
         Examples:
             >>> import datetime as dt
@@ -370,10 +371,11 @@ class WorkCalendar:
             raise CalendarError(f"must be one of {', '.join(_GROUPS)}", field="group", value=group)
         days_off: list[HolidaySpan] = []
         by_date: dict[dt.date, object] = {}
+        last = self.table_last.year if self.beyond_coverage == "statutory" else self.data.last_year
         for holiday in (h for h in group_holidays() if h.group == group):
-            for year in range(self.data.first_year, self.data.last_year + 1):
+            for year in range(self.data.first_year, last + 1):
                 day = dt.date(year, holiday.month, holiday.day)
-                if not self.is_workday(day):
+                if not self._work[_ordinal(day) - self._t0]:  # read directly: no coverage warning
                     continue
                 if holiday.portion == "full_day":
                     days_off.append(HolidaySpan(holiday.name, holiday.en, day, day))

@@ -4,6 +4,11 @@ Every query is answered from day tables built once per calendar: a working-day f
 cumulative count of working days, the indices of working days, and per-date working intervals with their
 cumulative working time. The scalar methods walk these tables day by day; the ``*_many`` twins answer whole
 arrays with gathers and ``searchsorted``, without a Python loop per element.
+
+The tables cover the notice years, extended on request past the last notice by the statutory holidays
+(``beyond_coverage="statutory"``, up to 2100) or by the weekday rule (``"weekdays"``, 1970-2099). The
+calendar is a frozen attrs value whose tables are read-only numpy arrays, so one cached instance can be
+shared by a whole process; its only changing state is which coverage warnings it has already given.
 """
 
 from __future__ import annotations

@@ -6,6 +6,13 @@ to fields, answers as codes, wall times read in the declared zone, and every unr
 """
 
 from jiesu.io._fields import BLANK_LIKE, BOOL_SPELLINGS, DEFAULT_HEADERS, FIELDS, PERSONAL_FIELDS
+from jiesu.io._open311 import (
+    Open311Catalogue,
+    Open311Service,
+    read_open311_requests,
+    read_open311_services,
+    to_open311_request,
+)
 from jiesu.io._tickets import TicketTable, read_table, read_tickets
 from jiesu.io._write import MASKED, mask_text, write_table
 
@@ -16,9 +23,14 @@ __all__ = [
     "FIELDS",
     "MASKED",
     "PERSONAL_FIELDS",
+    "Open311Catalogue",
+    "Open311Service",
     "TicketTable",
     "mask_text",
+    "read_open311_requests",
+    "read_open311_services",
     "read_table",
     "read_tickets",
+    "to_open311_request",
     "write_table",
 ]

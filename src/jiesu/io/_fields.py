@@ -60,7 +60,20 @@ BOOL_SPELLINGS: Final = MappingProxyType(
 )
 """The yes/no spellings read as booleans (是/否, 1/0, 1.0/0.0, true/false, Y/N, yes/no, T/F; any case)."""
 
-BLANK_LIKE: Final = ("nan", "NaN", "NAN", "None", "NULL", "null", "N/A", "n/a", "#N/A", "-", "—", "/")
+BLANK_LIKE: Final = (
+    "nan",
+    "NaN",
+    "NAN",
+    "None",
+    "NULL",
+    "null",
+    "N/A",
+    "n/a",
+    "#N/A",
+    "-",
+    "—",
+    "/",
+)
 """Cells read as blank (null) besides empty and all-space cells; matched exactly (case-sensitive)."""
 
 _FIELDS: Final = (
@@ -134,7 +147,9 @@ _FIELDS: Final = (
     _Field(
         "satisfaction",
         "code",
-        codes=_enum_codes(Satisfaction, 非常满意="satisfied", 很满意="satisfied", 非常不满意="dissatisfied"),
+        codes=_enum_codes(
+            Satisfaction, 非常满意="satisfied", 很满意="satisfied", 非常不满意="dissatisfied"
+        ),
     ),
     _Field("period", "period"),
 )

@@ -6,9 +6,10 @@ import codecs
 import csv
 import datetime as dt
 import io
+import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 import numpy as np
@@ -68,10 +69,7 @@ def load(source: object, *, encoding: str = "auto", sheet: str | int | None = No
 
             table = _guard(name, lambda: pq.read_table(path))
             return _typed(table, name, first_line=2)
-        import pyarrow.json as pajson  # noqa: PLC0415 - the io extra is optional
-
-        table = _guard(name, lambda: pajson.read_json(path))
-        return _typed(table, name, first_line=1)
+        return _read_jsonl(path)
     return _typed(_from_frame(source, pa), type(source).__name__, first_line=2)
 
 
@@ -90,7 +88,7 @@ def _from_frame(source: object, pa: Any) -> pa.Table:  # noqa: ANN401 - pyarrow 
     if isinstance(source, pa.Table):
         return source
     try:
-        frame = nw.from_native(source)
+        frame = nw.from_native(cast("Any", source))
     except TypeError as exc:
         raise DataFormatError(
             "not a path nor a dataframe narwhals can read",
@@ -127,6 +125,48 @@ def _header(value: object) -> str:
     return str(value).strip().strip("\ufeff\u200b").strip()
 
 
+# --- JSON Lines ----------------------------------------------------------------------------------
+
+
+def _json_cell(value: object) -> str | None:
+    """A JSON value as text: whole numbers without ``.0``, objects and arrays as JSON."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return _cell(value)
+
+
+def _read_jsonl(path: Path) -> RawTable:
+    """Read JSON Lines with the standard parser: pyarrow's would guess types (instants, numbers)."""
+    pa = arrow()
+    name = str(path)
+    text, _ = _decode(path.read_bytes(), "auto", name)
+    records: list[dict[str, Any]] = []
+    lines: list[int] = []
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataFormatError(
+                f"line {number} is not JSON: {exc.msg}", field=f"{name}:{number}", value=line[:40]
+            ) from exc
+        if not isinstance(record, dict):
+            raise DataFormatError(
+                f"line {number} is not a JSON object",
+                field=f"{name}:{number}",
+                value=type(record).__name__,
+            )
+        records.append(record)
+        lines.append(number)
+    if not records:
+        raise DataFormatError("is empty (no record)", field=name, value=path.name)
+    headers = list(dict.fromkeys(key for record in records for key in record))
+    columns = [pa.array([_json_cell(r.get(h)) for r in records], pa.string()) for h in headers]
+    table = pa.table(columns, names=[_header(h) for h in headers])
+    return RawTable(table, name, None, np.asarray(lines, dtype=np.int64))
+
+
 # --- CSV -------------------------------------------------------------------------------------------
 
 
@@ -137,7 +177,9 @@ def _decode(raw: bytes, encoding: str, name: str) -> tuple[str, str]:
             codec = codecs.lookup(encoding).name
         except LookupError as exc:
             raise DataFormatError(
-                "unknown encoding; use auto, utf-8, utf-8-sig or gb18030", field=name, value=encoding
+                "unknown encoding; use auto, utf-8, utf-8-sig or gb18030",
+                field=name,
+                value=encoding,
             ) from exc
         try:
             return raw.decode(codec), encoding
@@ -209,7 +251,9 @@ def _read_csv(path: Path, encoding: str) -> RawTable:
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise DataFormatError("is not a readable CSV file", field=name, value=str(exc)[:80]) from exc
+        raise DataFormatError(
+            "is not a readable CSV file", field=name, value=str(exc)[:80]
+        ) from exc
     if ragged:
         line, cells = _first_ragged(text, delimiter, len(header))
         raise DataFormatError(
@@ -260,19 +304,25 @@ def _read_excel(path: Path, sheet: str | int | None) -> RawTable:
     pa = arrow()
     try:
         import python_calamine as calamine  # noqa: PLC0415 - the excel extra is optional
-    except ImportError as exc:  # pragma: no cover - exercised only without the excel extra installed
+    except (
+        ImportError
+    ) as exc:  # pragma: no cover - exercised only without the excel extra installed
         raise MissingDependencyError("python-calamine", extra="excel") from exc
     name = str(path)
     failures = (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError, OSError)
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
     except failures as exc:
-        raise DataFormatError("is not a readable Excel workbook", field=name, value=str(exc)[:80]) from exc
+        raise DataFormatError(
+            "is not a readable Excel workbook", field=name, value=str(exc)[:80]
+        ) from exc
     names = list(book.sheet_names)
     chosen = names[0] if sheet is None else sheet
     if isinstance(chosen, int):
         if not 0 <= chosen < len(names):
-            raise DataFormatError(f"no sheet number {chosen}; sheets: {names}", field=name, value=chosen)
+            raise DataFormatError(
+                f"no sheet number {chosen}; sheets: {names}", field=name, value=chosen
+            )
         chosen = names[chosen]
     if chosen not in names:
         raise DataFormatError(f"no such sheet; sheets: {names}", field=name, value=chosen)

@@ -76,7 +76,9 @@ class TicketTable:
         )
 
 
-def read_table(source: object, *, encoding: str = "auto", sheet: str | int | None = None) -> pa.Table:
+def read_table(
+    source: object, *, encoding: str = "auto", sheet: str | int | None = None
+) -> pa.Table:
     """Read a file or dataframe as a table of text (原始表): source headers, every cell a string.
 
     Codes keep their leading zeros and whole Excel numbers read as ``"12"``. No cell is trimmed or
@@ -162,7 +164,9 @@ def read_tickets(
         pa.array(raw.lines),
     ]
     problems: list[tuple[int, int, Problem]] = []
-    for position, (header, column) in enumerate(zip(raw.table.column_names, raw.table.columns, strict=True)):
+    for position, (header, column) in enumerate(
+        zip(raw.table.column_names, raw.table.columns, strict=True)
+    ):
         field = mapping.get(header)
         clean = _clean(column.combine_chunks())
         if field is None:
@@ -195,14 +199,20 @@ def _check_zone(timezone: str) -> None:
     try:
         zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError("not a known IANA time zone", field="timezone", value=timezone) from exc
+        raise ValidationError(
+            "not a known IANA time zone", field="timezone", value=timezone
+        ) from exc
 
 
-def _map_headers(headers: list[str], columns: Mapping[str, str | None], name: str) -> dict[str, str | None]:
+def _map_headers(
+    headers: list[str], columns: Mapping[str, str | None], name: str
+) -> dict[str, str | None]:
     for header, field in columns.items():
         if field is not None and field not in FIELDS:
             raise ValidationError(
-                f"unknown field; fields: {', '.join(FIELDS)}", field=f"columns[{header!r}]", value=field
+                f"unknown field; fields: {', '.join(FIELDS)}",
+                field=f"columns[{header!r}]",
+                value=field,
             )
     duplicated = [h for h, n in Counter(headers).items() if n > 1]
     if duplicated:
@@ -241,7 +251,7 @@ def _clean(column: pa.Array) -> pa.Array:
     trimmed = pc.utf8_trim(pc.utf8_trim_whitespace(column), characters="\ufeff\u200b")
     trimmed = pc.utf8_trim_whitespace(trimmed)
     blank = pc.or_(pc.equal(trimmed, ""), pc.is_in(trimmed, value_set=pa.array(BLANK_LIKE)))
-    return pc.if_else(pc.fill_null(blank, True), pa.scalar(None, pa.string()), trimmed)
+    return pc.if_else(pc.fill_null(blank, fill_value=True), pa.scalar(None, pa.string()), trimmed)
 
 
 _Failures = list[tuple[np.ndarray[Any, np.dtype[np.bool_]], str]]
@@ -255,7 +265,7 @@ def _convert(clean: pa.Array, field: _Field, timezone: str | None) -> tuple[pa.A
     if field.type == "str":
         return clean, []
     if field.type == "float":
-        ok = pc.fill_null(pc.match_substring_regex(clean, _NUMBER), False)
+        ok = pc.fill_null(pc.match_substring_regex(clean, _NUMBER), fill_value=False)
         values = pc.cast(pc.if_else(ok, clean, pa.scalar(None, pa.string())), pa.float64())
         return values, [(present & ~ok.to_numpy(zero_copy_only=False), "not a number")]
     if field.type in ("bool", "code"):
@@ -263,8 +273,11 @@ def _convert(clean: pa.Array, field: _Field, timezone: str | None) -> tuple[pa.A
         where = pc.index_in(pc.utf8_lower(clean), value_set=pa.array(list(table)))
         values = pc.take(pa.array(list(table.values())), where)
         unknown = present & ~pc.is_valid(where).to_numpy(zero_copy_only=False)
-        allowed = ("是/否, 1/0, true/false, Y/N" if field.type == "bool"
-                   else ", ".join(sorted(set(table.values()))))
+        allowed = (
+            "是/否, 1/0, true/false, Y/N"
+            if field.type == "bool"
+            else ", ".join(sorted({str(v) for v in table.values()}))
+        )
         return values, [(unknown, f"unknown value; allowed: {allowed}")]
     if field.type == "period":
         return _period(clean, present)
@@ -326,29 +339,44 @@ def _datetimes(
         & (minute <= 59)  # noqa: PLR2004 - minutes of an hour
         & (second <= 59)  # noqa: PLR2004 - seconds of a minute
     )
-    local = (first + day - 1) * _US_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1_000_000 + micro
+    local = (
+        (first + day - 1) * _US_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1_000_000 + micro
+    )
     zone = pc.fill_null(pc.struct_field(parts, "z"), "")
     offsets = pc.extract_regex(zone, _OFFSET)
-    sign = np.where(pc.fill_null(pc.struct_field(offsets, "sign"), "+").to_numpy(zero_copy_only=False) == "-", -1, 1)
+    sign = np.where(
+        pc.fill_null(pc.struct_field(offsets, "sign"), "+").to_numpy(zero_copy_only=False) == "-",
+        -1,
+        1,
+    )
     offset = sign * (_ints(offsets, "hh") * 60 + _ints(offsets, "mm")) * 60 * 1_000_000
     aware = pc.not_equal(zone, "").to_numpy(zero_copy_only=False)
     instants = np.where(aware, local - offset, 0)
     failures: _Failures = [(present & ~ok, _BAD_DATETIME)]
     naive = ok & ~aware
     if timezone is None:
-        failures.append((naive, "a wall time without offset and no time zone declared (pass timezone=)"))
+        failures.append(
+            (naive, "a wall time without offset and no time zone declared (pass timezone=)")
+        )
         ok &= aware
     elif naive.any():
         wall = pa.array(np.where(naive, local, 0), pa.timestamp("us"))
-        early = pc.assume_timezone(wall, timezone=timezone, ambiguous="earliest", nonexistent="earliest")
+        early = pc.assume_timezone(
+            wall, timezone=timezone, ambiguous="earliest", nonexistent="earliest"
+        )
         late = pc.assume_timezone(wall, timezone=timezone, ambiguous="latest", nonexistent="latest")
         early_us = np.asarray(early.cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
         late_us = np.asarray(late.cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
-        back = np.asarray(pc.local_timestamp(early).cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
+        back = np.asarray(
+            pc.local_timestamp(early).cast(pa.int64()).to_numpy(zero_copy_only=False),
+            dtype=np.int64,
+        )
         unsure = naive & (early_us != late_us)
         missing = unsure & (back != local)
         failures.append((missing, f"this wall time does not exist in {timezone} (a clock change)"))
-        failures.append((unsure & ~missing, f"this wall time is ambiguous in {timezone} (a clock change)"))
+        failures.append(
+            (unsure & ~missing, f"this wall time is ambiguous in {timezone} (a clock change)")
+        )
         instants = np.where(naive, early_us, instants)
         ok &= ~unsure
     values = pa.array(instants, pa.timestamp("us", tz="UTC"), mask=~ok)

@@ -62,7 +62,7 @@ def write_table(
     headers: Literal["field", "zh"] = "field",
     timezone: str | None = None,
 ) -> Path:
-    """Write a ticket table to ``.csv``, ``.xlsx``, ``.parquet`` or ``.jsonl`` (写出工单表).
+    r"""Write a ticket table to ``.csv``, ``.xlsx``, ``.parquet`` or ``.jsonl`` (写出工单表).
 
     CSV is UTF-8 with a BOM, so that spreadsheet software reads the Chinese text. Personal columns are
     withheld unless ``include_personal_data=True``: caller name and phone are left out, and phone and
@@ -90,7 +90,7 @@ def write_table(
         >>> frame = pa.table({"ticket_id": ["0001"], "caller_phone": ["13812345678"]})
         >>> _ = write_table(frame, out, headers="zh")
         >>> out.read_text(encoding="utf-8-sig")
-        '"工单编号"\\n"0001"\\n'
+        '"工单编号"\n"0001"\n'
     """
     pa = arrow()
     import pyarrow.compute as pc  # noqa: PLC0415 - the io extra is optional
@@ -99,10 +99,14 @@ def write_table(
     suffix = target.suffix.lower()
     if suffix not in WRITE_SUFFIXES:
         raise DataFormatError(
-            f"unknown output type; jiesu writes {', '.join(WRITE_SUFFIXES)}", field=str(target), value=suffix
+            f"unknown output type; jiesu writes {', '.join(WRITE_SUFFIXES)}",
+            field=str(target),
+            value=suffix,
         )
     if not target.parent.is_dir():
-        raise DataFormatError("the output folder does not exist", field=str(target), value=str(target.parent))
+        raise DataFormatError(
+            "the output folder does not exist", field=str(target), value=str(target.parent)
+        )
     if headers not in ("field", "zh"):
         raise ValidationError("must be 'field' or 'zh'", field="headers", value=headers)
     if isinstance(table, TicketTable):
@@ -122,7 +126,11 @@ def write_table(
 
         pq.write_table(frame, target)
         return target
-    frame = _instants_as_text(frame, zone or "UTC", pa, pc)
+    _write_text(_instants_as_text(frame, zone or "UTC", pa, pc), target, suffix)
+    return target
+
+
+def _write_text(frame: pa.Table, target: Path, suffix: str) -> None:
     if suffix == ".csv":
         import pyarrow.csv as pacsv  # noqa: PLC0415 - the io extra is optional
 
@@ -135,7 +143,6 @@ def write_table(
         with target.open("w", encoding="utf-8", newline="\n") as handle:
             for record in frame.to_pylist():
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return target
 
 
 def _withhold(frame: pa.Table, pc: Any) -> pa.Table:  # noqa: ANN401 - pyarrow ships no type information
@@ -162,7 +169,9 @@ def _instants_as_text(frame: pa.Table, zone: str, pa: Any, pc: Any) -> pa.Table:
             continue
         if column.type.tz is None:
             raise ValidationError(
-                "naive timestamps cannot be written (a time zone is never guessed)", field=name, value=str(column.type)
+                "naive timestamps cannot be written (a time zone is never guessed)",
+                field=name,
+                value=str(column.type),
             )
         micros = pc.fill_null(pc.cast(column, pa.int64()), 0).to_numpy(zero_copy_only=False)
         unit = "s" if (np.asarray(micros) % 1_000_000 == 0).all() else "us"
@@ -174,7 +183,9 @@ def _instants_as_text(frame: pa.Table, zone: str, pa: Any, pc: Any) -> pa.Table:
 def _write_xlsx(frame: pa.Table, target: Path) -> None:
     try:
         import xlsxwriter  # noqa: PLC0415 - the excel extra is optional
-    except ImportError as exc:  # pragma: no cover - exercised only without the excel extra installed
+    except (
+        ImportError
+    ) as exc:  # pragma: no cover - exercised only without the excel extra installed
         raise MissingDependencyError("xlsxwriter", extra="excel") from exc
     if frame.num_rows + 1 > _EXCEL_ROWS:
         raise DataFormatError(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 import numpy as np
 
-from jiesu.errors import DataFormatError, Problem, ValidationError, ValidationReport, mask
+from jiesu.errors import DataFormatError, Problem, ValidationError, ValidationReport
 from jiesu.io._fields import BLANK_LIKE, BOOL_SPELLINGS, FIELDS, RESERVED, header_index
 from jiesu.io._source import arrow, load
 
@@ -30,6 +30,8 @@ _DATETIME: Final = (
     r"\s*(?P<z>[Zz]|[+-]\d{2}(?::?\d{2})?)?$"
 )
 _OFFSET: Final = r"^(?P<sign>[+-])(?P<hh>\d{2}):?(?P<mm>\d{2})?$"
+_SPACES: Final = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\u200c\u200d\u2060\ufeff"
+"""Every Unicode space (U+3000 ideographic, U+00A0 no-break…), plus the zero-width ones and the BOM."""
 _US_PER_DAY: Final = 86_400_000_000
 _BAD_DATETIME: Final = "not a date-time (expected YYYY-MM-DD HH:MM[:SS] with an optional offset)"
 
@@ -180,8 +182,8 @@ def read_tickets(
             rows = np.flatnonzero(failed)
             cells = clean.take(pa.array(rows)).to_pylist()
             for row, cell in zip(rows.tolist(), cells, strict=True):
-                shown = mask(cell) if FIELDS[field].personal else cell
-                problems.append((row, position, Problem(row, field, shown, reason)))
+                # Personal fields are free text, never unreadable: a problem's cell is never personal.
+                problems.append((row, position, Problem(row, field, cell, reason)))
     problems.sort(key=lambda item: (item[0], item[1]))
     frame = pa.table(arrays, names=names)
     return TicketTable(
@@ -248,8 +250,7 @@ def _clean(column: pa.Array) -> pa.Array:
     pa = arrow()
     import pyarrow.compute as pc  # noqa: PLC0415 - the io extra is optional
 
-    trimmed = pc.utf8_trim(pc.utf8_trim_whitespace(column), characters="\ufeff\u200b")
-    trimmed = pc.utf8_trim_whitespace(trimmed)
+    trimmed = pc.utf8_trim(column, characters=_SPACES)
     blank = pc.or_(pc.equal(trimmed, ""), pc.is_in(trimmed, value_set=pa.array(BLANK_LIKE)))
     return pc.if_else(pc.fill_null(blank, fill_value=True), pa.scalar(None, pa.string()), trimmed)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 import zoneinfo
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 import polars as pl
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 import xlsxwriter
@@ -43,8 +45,8 @@ def _export(tmp_path: Path, encoding: str = "utf-8") -> Path:
     return _csv(tmp_path, "\n".join((HEADER, *ROWS)) + "\n", encoding)
 
 
-def _at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=UTC)
+def _at(*parts: int) -> dt.datetime:
+    return dt.datetime(*parts).replace(tzinfo=UTC)
 
 
 def test_default_headers_cover_every_field_and_are_unambiguous() -> None:
@@ -137,9 +139,7 @@ def test_a_ragged_row_names_its_line(tmp_path: Path) -> None:
 def test_an_arrow_parse_error_is_a_format_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pyarrow.csv as pacsv
-
-    def fail(*args: object, **kwargs: object) -> None:
+    def fail(*_: object, **__: object) -> None:
         raise pa.ArrowInvalid("CSV parse error: row text 13812345678 ...")
 
     monkeypatch.setattr(pacsv, "read_csv", fail)
@@ -271,8 +271,10 @@ def test_codes_come_from_the_model_enums_and_unknowns_are_problems() -> None:
         "requester_type": "enterprise",
         "urgency": "normal",
     }
-    assert rows[1]["crs"] == "BD09" and rows[1]["dispatch_mode"] == "via_district"
-    assert rows[2]["crs"] == "WGS84" and rows[2]["kind"] is None
+    assert rows[1]["crs"] == "BD09"
+    assert rows[1]["dispatch_mode"] == "via_district"
+    assert rows[2]["crs"] == "WGS84"
+    assert rows[2]["kind"] is None
     assert tickets.bad_rows == (2,)
     (problem,) = tickets.problems.problems
     assert (problem.row, problem.field, problem.value) == (2, "kind", "投拆")
@@ -586,8 +588,6 @@ def test_excel_cell_text(value: object, text: str | None) -> None:
 
 @pytest.mark.slow
 def test_a_large_gb18030_export_reads_quickly(tmp_path: Path) -> None:
-    import time
-
     n = 100_000
     body = "\n".join(
         f"{i:08d},2025-03-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:00,东华门街道{i % 16},{'是' if i % 3 else '否'},满意,已回访,2025年3月"

@@ -93,7 +93,7 @@ def _document(source: object, what: str) -> tuple[list[Any], str]:
     """Parse a GeoReport v2 JSON list from a path, a JSON text or an already parsed list."""
     name = what
     if isinstance(source, os.PathLike) or (
-        isinstance(source, str) and not source.lstrip().startswith("[")
+        isinstance(source, str) and not source.lstrip().startswith(("[", "{"))
     ):
         path = Path(source)
         name = str(path)

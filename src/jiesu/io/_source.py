@@ -230,8 +230,10 @@ def _read_csv(path: Path, encoding: str) -> RawTable:
     ragged: list[int] = []
 
     def on_invalid(row: Any) -> str:  # noqa: ANN401 - pyarrow's InvalidRow
-        ragged.append(row.actual_columns)
-        return "skip"
+        ragged.append(
+            row.actual_columns
+        )  # pragma: no cover - called from pyarrow's threads, untraced
+        return "skip"  # pragma: no cover - called from pyarrow's threads, untraced
 
     data = (text + "\n").encode("utf-8")
     try:

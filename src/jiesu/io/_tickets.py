@@ -30,7 +30,9 @@ _DATETIME: Final = (
     r"\s*(?P<z>[Zz]|[+-]\d{2}(?::?\d{2})?)?$"
 )
 _OFFSET: Final = r"^(?P<sign>[+-])(?P<hh>\d{2}):?(?P<mm>\d{2})?$"
-_SPACES: Final = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\u200c\u200d\u2060\ufeff"
+_SPACES: Final = (
+    "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\u200c\u200d\u2060\ufeff"
+)
 """Every Unicode space (U+3000 ideographic, U+00A0 no-break…), plus the zero-width ones and the BOM."""
 _US_PER_DAY: Final = 86_400_000_000
 _BAD_DATETIME: Final = "not a date-time (expected YYYY-MM-DD HH:MM[:SS] with an optional offset)"

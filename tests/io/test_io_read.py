@@ -46,7 +46,9 @@ def _export(tmp_path: Path, encoding: str = "utf-8") -> Path:
 
 
 def _at(*parts: int) -> dt.datetime:
-    return dt.datetime(*parts).replace(tzinfo=UTC)
+    year, month, day, *rest = parts
+    hour, minute, second, micro = (*rest, 0, 0, 0, 0)[:4]
+    return dt.datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
 
 
 def test_default_headers_cover_every_field_and_are_unambiguous() -> None:

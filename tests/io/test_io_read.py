@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 import zoneinfo
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import narwhals.stable.v2 as nw
 import pandas as pd
@@ -23,8 +23,6 @@ from jiesu.io import BLANK_LIKE, DEFAULT_HEADERS, FIELDS, TicketTable, read_tabl
 from jiesu.io._fields import header_index
 from jiesu.io._source import _cell
 
-if TYPE_CHECKING:
-    from pathlib import Path
 
 SH = "Asia/Shanghai"
 UTC = dt.UTC
@@ -608,3 +606,10 @@ def test_a_large_gb18030_export_reads_quickly(tmp_path: Path) -> None:
     assert (
         elapsed < 10
     )  # a generous bound for a shared two-core machine; typically about one second
+
+
+def test_the_docs_header_table_is_the_default_map() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "io" / "index.md").read_text(encoding="utf-8")
+    for field, headers in DEFAULT_HEADERS.items():
+        (row,) = [line for line in page.splitlines() if line.startswith(f"| `{field}` |")]
+        assert row.endswith(f"| {', '.join(headers)} |")

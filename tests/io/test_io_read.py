@@ -23,7 +23,6 @@ from jiesu.io import BLANK_LIKE, DEFAULT_HEADERS, FIELDS, TicketTable, read_tabl
 from jiesu.io._fields import header_index
 from jiesu.io._source import _cell
 
-
 SH = "Asia/Shanghai"
 UTC = dt.UTC
 HEADER = "工单编号,受理时间,诉求类别,是否解决,是否满意,回访结果,考核周期,经度"
@@ -609,7 +608,9 @@ def test_a_large_gb18030_export_reads_quickly(tmp_path: Path) -> None:
 
 
 def test_the_docs_header_table_is_the_default_map() -> None:
-    page = (Path(__file__).resolve().parents[2] / "docs" / "io" / "index.md").read_text(encoding="utf-8")
+    page = (Path(__file__).resolve().parents[2] / "docs" / "io" / "index.md").read_text(
+        encoding="utf-8"
+    )
     for field, headers in DEFAULT_HEADERS.items():
         (row,) = [line for line in page.splitlines() if line.startswith(f"| `{field}` |")]
         assert row.endswith(f"| {', '.join(headers)} |")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from jiesu.errors import DataFormatError, ValidationError
+from jiesu.errors import DataFormatError, MissingDependencyError, ValidationError
 from jiesu.io import MASKED, TicketTable, mask_text, read_table, read_tickets, write_table
 
 if TYPE_CHECKING:
@@ -200,3 +201,18 @@ def test_too_many_rows_for_a_sheet(tmp_path: Path) -> None:
 )
 def test_mask_text(text: str, masked: str) -> None:
     assert mask_text(pa.array([text])).to_pylist() == [masked]
+
+
+@pytest.mark.parametrize(
+    ("module", "suffix"), [("python_calamine", ".xlsx"), ("xlsxwriter", ".xlsx")]
+)
+def test_a_missing_excel_package_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, suffix: str
+) -> None:
+    path = write_table(pa.table({"a": ["1"]}), tmp_path / f"t{suffix}")
+    monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'jiesu\[excel\]'"):
+        if module == "python_calamine":
+            read_tickets(path, timezone=SH)
+        else:
+            write_table(pa.table({"a": ["1"]}), path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import tomllib
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jiesu.errors import DataFormatError
 from jiesu.io import (
@@ -273,3 +276,53 @@ def test_an_empty_catalogue_is_valid() -> None:
     assert tomllib.loads(Open311Catalogue(()).to_toml())["catalogue"]["source"].startswith(
         "Open311"
     )
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_KEYS = st.sampled_from(
+    [
+        "service_request_id",
+        "service_code",
+        "service_name",
+        "requested_datetime",
+        "lat",
+        "long",
+        "address",
+        "description",
+        "group",
+        "keywords",
+        "first_name",
+        "last_name",
+        "phone",
+    ]
+)
+_RECORDS = st.lists(st.one_of(_JSON, st.dictionaries(_KEYS, _JSON, max_size=8)), max_size=4)
+
+
+@given(_RECORDS, st.sampled_from(["object", "text", "bytes"]))
+def test_any_document_reads_or_raises_a_jiesu_error(records: list[object], form: str) -> None:
+    document: object = records
+    if form != "object":
+        text = json.dumps(records)
+        document = text.encode() if form == "bytes" else text
+    complaints, report = read_open311_requests(document)
+    assert len(complaints) + len(report.rows) == len(records)
+    field = None
+    try:
+        services = len(read_open311_services(document).services)
+    except DataFormatError as error:
+        services, field = -1, error.field
+    assert services == len(records) or field == "services.json"
+
+
+@given(st.binary(max_size=40))
+def test_random_bytes_never_escape_as_a_raw_error(data: bytes) -> None:
+    for read in (read_open311_requests, read_open311_services):
+        with contextlib.suppress(DataFormatError):
+            read(data)

@@ -614,3 +614,22 @@ def test_the_docs_header_table_is_the_default_map() -> None:
     for field, headers in DEFAULT_HEADERS.items():
         (row,) = [line for line in page.splitlines() if line.startswith(f"| `{field}` |")]
         assert row.endswith(f"| {', '.join(headers)} |")
+
+
+@given(st.binary(max_size=60), st.sampled_from([".csv", ".txt", ".jsonl", ".xlsx", ".parquet"]))
+def test_random_files_read_or_raise_a_format_error(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, suffix: str
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / f"f{suffix}"
+    path.write_bytes(data)
+    message = ""
+    try:
+        rows = len(read_tickets(path, timezone=SH))
+    except DataFormatError as error:
+        rows, message = -1, str(error)
+    assert rows >= 0 or str(path) in message
+
+
+def test_an_oversized_header_cell_is_a_format_error(tmp_path: Path) -> None:
+    with pytest.raises(DataFormatError, match=r"t\.csv:1: the header line cannot be read"):
+        read_tickets(_csv(tmp_path, '"' + "x" * 200_000 + '"\n1\n'), timezone=SH)

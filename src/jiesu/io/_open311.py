@@ -99,14 +99,16 @@ def _document(source: object, what: str) -> tuple[list[Any], str]:
         name = str(path)
         if not path.is_file():
             raise DataFormatError("no such file", field=name, value=path.name)
+        source = path.read_bytes()
+    if isinstance(source, bytes):
         try:
-            source = path.read_text(encoding="utf-8-sig")
+            source = source.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise DataFormatError(
                 "is not UTF-8 (GeoReport v2 requires it)", field=name, value=exc.start
             ) from exc
-    if isinstance(source, (str, bytes)):
-        text = source.decode("utf-8-sig") if isinstance(source, bytes) else source
+    if isinstance(source, str):
+        text = source
         try:
             source = json.loads(text)
         except json.JSONDecodeError as exc:

@@ -226,7 +226,12 @@ def _read_csv(path: Path, encoding: str) -> RawTable:
         raise DataFormatError("is empty (no header line)", field=name, value=path.name)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise DataFormatError(
+            "the header line cannot be read", field=f"{name}:1", value=str(exc)
+        ) from exc
     ragged: list[int] = []
 
     def on_invalid(row: Any) -> str:  # noqa: ANN401 - pyarrow's InvalidRow

@@ -44,7 +44,8 @@ class TicketTable:
 
     Attributes:
         frame: A ``pyarrow.Table``, one row per source row in source order: ``row`` (0-based), ``line``
-            (the line in a CSV file or the row number in a sheet, header = 1), then the source's columns
+            (the line in a CSV file or the row number in a sheet, header = 1; the record's line in JSON
+            Lines; ``row + 2`` for Parquet and dataframes), then the source's columns
             under their canonical names (unknown headers under their own name).
         problems: Every cell that could not be read (row, field, raw value — masked when personal —,
             reason). The row stays in ``frame`` with that cell null.

@@ -5,7 +5,15 @@ to fields, answers as codes, wall times read in the declared zone, and every unr
 :func:`write_table` writes a table back with personal data withheld.
 """
 
-from jiesu.io._fields import BLANK_LIKE, BOOL_SPELLINGS, DEFAULT_HEADERS, FIELDS, PERSONAL_FIELDS
+from jiesu.io._fields import (
+    BLANK_LIKE,
+    BOOL_SPELLINGS,
+    DEFAULT_HEADERS,
+    FIELDS,
+    PERSONAL_FIELDS,
+    FieldSpec,
+    FieldType,
+)
 from jiesu.io._open311 import (
     Open311Catalogue,
     Open311Service,
@@ -23,6 +31,8 @@ __all__ = [
     "FIELDS",
     "MASKED",
     "PERSONAL_FIELDS",
+    "FieldSpec",
+    "FieldType",
     "Open311Catalogue",
     "Open311Service",
     "TicketTable",

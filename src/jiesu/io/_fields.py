@@ -27,8 +27,20 @@ FieldType = Literal["str", "datetime", "float", "bool", "code", "period"]
 
 
 @attrs.frozen
-class _Field:
-    """One canonical field: its type, whether it is personal, and its code table when coded."""
+class FieldSpec:
+    """One canonical field of the ticket table (标准字段): how it is read, and its codes when coded.
+
+    Attributes:
+        name: The canonical name, e.g. ``"received_at"``.
+        type: ``"str"``, ``"datetime"``, ``"float"``, ``"bool"``, ``"code"`` or ``"period"``.
+        personal: Whether the field holds personal data (个人信息).
+        codes: For a coded field, every accepted spelling (lower-cased) to its code.
+
+    Examples:
+        >>> from jiesu.io import FIELDS
+        >>> FIELDS["callback"].codes["未回访"], FIELDS["callback"].codes["无法联系"]
+        ('none', 'unreachable')
+    """
 
     name: str
     type: FieldType
@@ -77,17 +89,17 @@ BLANK_LIKE: Final = (
 """Cells read as blank (null) besides empty and all-space cells; matched exactly (case-sensitive)."""
 
 _FIELDS: Final = (
-    _Field("ticket_id", "str"),
-    _Field("received_at", "datetime"),
-    _Field("channel", "code", codes=_enum_codes(Channel, 热线电话="phone", 电话热线="phone")),
-    _Field("kind", "code", codes=_enum_codes(Kind)),
-    _Field("urgency", "code", codes=_enum_codes(Urgency, 普通="normal", 特急件="emergency")),
-    _Field("category", "str"),
-    _Field("content", "str", personal=True),
-    _Field("address", "str"),
-    _Field("lon", "float"),
-    _Field("lat", "float"),
-    _Field(
+    FieldSpec("ticket_id", "str"),
+    FieldSpec("received_at", "datetime"),
+    FieldSpec("channel", "code", codes=_enum_codes(Channel, 热线电话="phone", 电话热线="phone")),
+    FieldSpec("kind", "code", codes=_enum_codes(Kind)),
+    FieldSpec("urgency", "code", codes=_enum_codes(Urgency, 普通="normal", 特急件="emergency")),
+    FieldSpec("category", "str"),
+    FieldSpec("content", "str", personal=True),
+    FieldSpec("address", "str"),
+    FieldSpec("lon", "float"),
+    FieldSpec("lat", "float"),
+    FieldSpec(
         "crs",
         "code",
         codes=_enum_codes(
@@ -109,9 +121,9 @@ _FIELDS: Final = (
             },
         ),
     ),
-    _Field("caller_name", "str", personal=True),
-    _Field("caller_phone", "str", personal=True),
-    _Field(
+    FieldSpec("caller_name", "str", personal=True),
+    FieldSpec("caller_phone", "str", personal=True),
+    FieldSpec(
         "requester_type",
         "code",
         codes=_codes(
@@ -126,32 +138,32 @@ _FIELDS: Final = (
             **dict.fromkeys(_FALSE, "citizen"),
         ),
     ),
-    _Field("area", "str"),
-    _Field("unit", "str"),
-    _Field("role", "code", codes=_enum_codes(Role, 主办单位="lead", 协办单位="co_handler")),
-    _Field("dispatch_mode", "code", codes=_enum_codes(DispatchMode, 区级转派="via_district")),
-    _Field("dispatched_at", "datetime"),
-    _Field("signed_at", "datetime"),
-    _Field("contacted_at", "datetime"),
-    _Field("replied_at", "datetime"),
-    _Field("callback_at", "datetime"),
-    _Field("closed_at", "datetime"),
-    _Field("extension_days", "float"),
-    _Field("returned", "bool"),
-    _Field("answered_at_intake", "bool"),
-    _Field("not_dispatched", "bool"),
-    _Field("excluded", "bool"),
-    _Field("callback", "code", codes=_enum_codes(CallbackOutcome, none="none", 未回访="none")),
-    _Field("contacted", "bool"),
-    _Field("solved", "bool"),
-    _Field(
+    FieldSpec("area", "str"),
+    FieldSpec("unit", "str"),
+    FieldSpec("role", "code", codes=_enum_codes(Role, 主办单位="lead", 协办单位="co_handler")),
+    FieldSpec("dispatch_mode", "code", codes=_enum_codes(DispatchMode, 区级转派="via_district")),
+    FieldSpec("dispatched_at", "datetime"),
+    FieldSpec("signed_at", "datetime"),
+    FieldSpec("contacted_at", "datetime"),
+    FieldSpec("replied_at", "datetime"),
+    FieldSpec("callback_at", "datetime"),
+    FieldSpec("closed_at", "datetime"),
+    FieldSpec("extension_days", "float"),
+    FieldSpec("returned", "bool"),
+    FieldSpec("answered_at_intake", "bool"),
+    FieldSpec("not_dispatched", "bool"),
+    FieldSpec("excluded", "bool"),
+    FieldSpec("callback", "code", codes=_enum_codes(CallbackOutcome, none="none", 未回访="none")),
+    FieldSpec("contacted", "bool"),
+    FieldSpec("solved", "bool"),
+    FieldSpec(
         "satisfaction",
         "code",
         codes=_enum_codes(
             Satisfaction, 非常满意="satisfied", 很满意="satisfied", 非常不满意="dissatisfied"
         ),
     ),
-    _Field("period", "period"),
+    FieldSpec("period", "period"),
 )
 
 FIELDS: Final = MappingProxyType({f.name: f for f in _FIELDS})

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     import pyarrow as pa
 
-    from jiesu.io._fields import _Field
+    from jiesu.io._fields import FieldSpec
 
 _NUMBER: Final = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _PERIOD: Final = r"^(?P<y>\d{4})\s*(?:[-/.年]\s*)?(?P<m>\d{1,2})\s*月?$"
@@ -261,7 +261,7 @@ def _clean(column: pa.Array) -> pa.Array:
 _Failures = list[tuple[np.ndarray[Any, np.dtype[np.bool_]], str]]
 
 
-def _convert(clean: pa.Array, field: _Field, timezone: str | None) -> tuple[pa.Array, _Failures]:
+def _convert(clean: pa.Array, field: FieldSpec, timezone: str | None) -> tuple[pa.Array, _Failures]:
     pa = arrow()
     import pyarrow.compute as pc  # noqa: PLC0415 - the io extra is optional
 

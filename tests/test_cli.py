@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from jiesu import cli
 from jiesu.errors import MissingDependencyError, Problem, ValidationReport
-from jiesu.io import read_table
+from jiesu.io import read_table, write_table
 from jiesu.model import dumps, example_tickets
 from jiesu.sample import generate_complaints, raw_score_table
 
@@ -295,6 +295,10 @@ def test_score_reads_parquet_and_jsonl(tmp_path: Path, clean_csv: Path) -> None:
         "\n".join(json.dumps(r, ensure_ascii=False) for r in table.to_pylist()), encoding="utf-8"
     )
     assert _run("score", str(jsonl))[0] == 0
+    sheet = write_table(table, tmp_path / "t.xlsx", include_personal_data=True)
+    code, out, _ = _run("score", str(sheet))
+    assert code == 0
+    assert out == _run("score", str(clean_csv))[1]
 
 
 def test_score_names_bad_rows_by_row_in_parquet(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from jiesu import cli
 from jiesu.errors import MissingDependencyError, Problem, ValidationReport
+from jiesu.io import read_table, write_table
 from jiesu.model import dumps, example_tickets
 from jiesu.sample import generate_complaints, raw_score_table
 
@@ -364,7 +365,7 @@ def test_score_reads_parquet_and_jsonl(tmp_path: Path, clean_csv: Path) -> None:
     parquet = tmp_path / "card.parquet"
     code, _, _ = _run("score", str(clean_csv), "--output", str(tmp_path / "x.json"))
     assert code == 0
-    table = cli._read_table(clean_csv, "auto")
+    table = read_table(clean_csv)
     pq.write_table(table, parquet)
     assert _run("score", str(parquet))[0] == 0
     jsonl = tmp_path / "t.jsonl"
@@ -372,6 +373,10 @@ def test_score_reads_parquet_and_jsonl(tmp_path: Path, clean_csv: Path) -> None:
         "\n".join(json.dumps(r, ensure_ascii=False) for r in table.to_pylist()), encoding="utf-8"
     )
     assert _run("score", str(jsonl))[0] == 0
+    sheet = write_table(table, tmp_path / "t.xlsx", include_personal_data=True)
+    code, out, _ = _run("score", str(sheet))
+    assert code == 0
+    assert out == _run("score", str(clean_csv))[1]
 
 
 def test_score_names_bad_rows_by_row_in_parquet(tmp_path: Path) -> None:
@@ -379,7 +384,7 @@ def test_score_names_bad_rows_by_row_in_parquet(tmp_path: Path) -> None:
     csv = tmp_path / "bad.csv"
     csv.write_text(table.to_csv(), encoding="utf-8")
     parquet = tmp_path / "bad.parquet"
-    pq.write_table(cli._read_table(csv, "auto"), parquet)
+    pq.write_table(read_table(csv), parquet)
     code, _, err = _run("score", str(parquet))
     assert code == cli.EXIT_DATA
     first = min(table.bad_rows)

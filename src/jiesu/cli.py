@@ -553,41 +553,11 @@ def route(
 # --- score -----------------------------------------------------------------------------------------
 
 
-def _read_table(path: Path, encoding: str) -> pa.Table:
-    """Read a CSV (UTF-8 with or without BOM, or GB18030), Parquet or JSON Lines table with pyarrow."""
-    try:
-        import pyarrow as pa  # noqa: PLC0415 - the io extra is optional
-        import pyarrow.csv as pacsv  # noqa: PLC0415 - the io extra is optional
-        import pyarrow.json as pajson  # noqa: PLC0415 - the io extra is optional
-        import pyarrow.parquet as pq  # noqa: PLC0415 - the io extra is optional
-    except ImportError as exc:  # pragma: no cover - exercised only without the io extra installed
-        raise MissingDependencyError("pyarrow", extra="io") from exc
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        return pq.read_table(path)
-    if suffix in (".jsonl", ".ndjson"):
-        return pajson.read_json(path)
-    raw = path.read_bytes()
-    if encoding == "auto":
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("gb18030")
-    else:
-        text = raw.decode(encoding)
-    options = pacsv.ConvertOptions(strings_can_be_null=True, column_types=None)
-    read = pacsv.ReadOptions(autogenerate_column_names=False)
-    table = pacsv.read_csv(
-        pa.py_buffer(text.encode("utf-8")), read_options=read, convert_options=options
-    )
-    # Every column as text: codes like 0101 must keep their leading zeros.
-    return table.cast(pa.schema([(name, pa.string()) for name in table.column_names]))
-
-
 @app.command()
 def score(
     table: Annotated[
-        Path, typer.Argument(help="Tickets: CSV (UTF-8/BOM or GB18030), Parquet or JSON Lines.")
+        Path,
+        typer.Argument(help="Tickets: CSV (UTF-8/BOM or GB18030), Excel, Parquet or JSON Lines."),
     ],
     rules: Annotated[
         str, typer.Option(help="A rules preset name or a TOML file.")
@@ -606,6 +576,7 @@ def score(
 
     Every bad row is reported with its row number and the command exits with status 1; no row is dropped.
     """
+    from jiesu.io import read_table  # noqa: PLC0415 - keep `jiesu --help` fast
     from jiesu.scoring import ColumnMap, Rules, score_frame  # noqa: PLC0415 - keep `jiesu --help` fast
 
     if headers not in ("zh", "en"):
@@ -614,7 +585,7 @@ def score(
         raise typer.BadParameter(f"table: no such file: {table}")
     try:
         chosen = Rules.from_toml(rules) if rules.endswith(".toml") else Rules.preset(rules)
-        frame = _read_table(table, encoding)
+        frame = read_table(table, encoding=encoding)
         columns = ColumnMap.chinese() if headers == "zh" else ColumnMap()
         result = score_frame(frame, rules=chosen, columns=columns, headers="zh")
     except ValidationReport as report:

@@ -204,6 +204,7 @@ def _summary_table(run: MonthlyRun) -> Table:
     table.add_row("受理诉求 complaints received", str(counts["received"]))
     table.add_row("即时办结 answered at intake", str(counts["answered_at_intake"]))
     table.add_row("不予派单 not dispatched", str(counts["not_dispatched"]))
+    table.add_row("待派单 awaiting dispatch", str(counts["awaiting_dispatch"]))
     table.add_row("派单 dispatched", str(counts["dispatched"]))
     table.add_row("  直派 direct dispatch", str(counts["direct"]))
     table.add_row("  区级转派 via the district", str(counts["via_district"]))
@@ -282,15 +283,35 @@ def report(
     seed: Seed = 2025,
     months: Months = 3,
     per_month: PerMonth = None,
+    district: DistrictOption = None,
+    tickets: Annotated[
+        Path | None, typer.Option("--tickets", "-t", help="The district's export (with --district).")
+    ] = None,
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Report on the good rows.")] = False,
 ) -> None:
-    """Write the monthly report of the sample month (月度报告) as one self-contained HTML file."""
-    from jiesu.report import report_data, write_report  # noqa: PLC0415 - keep `jiesu --help` fast
+    """Write the monthly report (月度报告) as one self-contained HTML file.
 
+    With ``--district DIR --tickets FILE`` the report of that district's export for ``--year``/``--month``;
+    otherwise the report of a generated month of the sample district.
+    """
+    from jiesu.report import month_report_data, report_data, write_report  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    if (district is None) != (tickets is None):
+        raise typer.BadParameter("give --district and --tickets together")
     try:
-        run = _run_month(year, month, seed, months, per_month)
+        if district is not None and tickets is not None:
+            from jiesu.month import MonthJob  # noqa: PLC0415 - keep `jiesu --help` fast
+
+            chosen = _district(district)
+            result = MonthJob(chosen).run(
+                tickets, period=f"{year:04d}-{month:02d}", skip_bad=skip_bad
+            )
+            path = write_report(month_report_data(result, chosen), output)
+        else:
+            run = _run_month(year, month, seed, months, per_month)
+            path = write_report(report_data(run), output)
     except JiesuError as error:
         raise _fail(error) from error
-    path = write_report(report_data(run), output)
     console.print(f"报告 report: {path}")
 
 

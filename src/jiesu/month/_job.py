@@ -68,7 +68,10 @@ class MonthSummary:
     """The month at a glance (月度概况): counts, clock statuses and top categories per area.
 
     Attributes:
-        counts: Named counts (rows, tickets, bad rows, skipped, scored, direct, backstop, returns, open…).
+        counts: ``rows`` (export rows), ``tickets`` (distinct ids), ``bad_rows``, ``scored`` (rows scored in
+            the period), and over the lead rows of tickets received in the period: ``received``,
+            ``answered_at_intake``, ``not_dispatched``, ``awaiting_dispatch``, ``dispatched`` (= ``direct`` + ``via_district`` when
+            the export has 派单方式), ``returns`` and ``open`` (neither closed nor called back).
         sla: Milestone → status → count, over the period's rows with a started clock.
         audit: Audit outcome (``match``/``mismatch``/``unverifiable``) → count, over the lead rows of
             tickets received in the period.
@@ -112,7 +115,10 @@ class MonthResult:
     def scores(self) -> list[Any]:
         """The period's scored units, by ranking group and rank (rated units first)."""
         rows = [s for s in self.scorecard.rows() if s.period == self.period]
-        return sorted(rows, key=lambda s: (str(s.group), s.rank is None, s.rank or 0, str(s.unit)))
+        return sorted(
+            rows,
+            key=lambda s: (s.group is None, str(s.group), s.rank is None, s.rank or 0, str(s.unit)),
+        )
 
 
 def _pa() -> Any:  # noqa: ANN401 - the pyarrow module
@@ -229,7 +235,7 @@ class MonthJob:
        受理…), an identical duplicate row, two 主办 rows for one 工单编号;
     2. audits each lead row's dispatch (派单核验): the unit the catalogue and territory name for the
        category at the complaint's location (in its coordinate system) against the export's unit;
-    3. reads the deadline clock of each milestone the export has times for, at ``now``;
+    3. reads the deadline clock of each milestone the export has times for, at ``now``, on lead rows;
     4. scores and ranks the units of the period in the rules' groups by the kinds in ``units.toml``;
     5. summarises the month.
 
@@ -308,7 +314,8 @@ class MonthJob:
             raise ValidationReport(_sorted(found.problems), total=table.num_rows)
         audit = self._audit(table, units, categories, bad)
         step(2)
-        clocks = self._clocks(table, when, bad)
+        co_rows = _strings(table, "role") == "co_handler"
+        clocks = self._clocks(table, when, bad | co_rows)
         step(3)
         periods = self._periods(table)
         scored = ~bad & (periods == period)
@@ -390,12 +397,17 @@ class MonthJob:
         data = [c for c in table.column_names if c not in ("row", "line")]
         columns = [table.column(c).to_pylist() for c in data]
         roles = _strings(table, "role")
+        lines = table.column("line").to_pylist() if "line" in table.column_names else None
+
+        def where(i: int) -> str:
+            return f"row {i}" if lines is None else f"row {i}, line {lines[i]}"
+
         first_row: dict[tuple[Any, ...], int] = {}
         first_lead: dict[object, int] = {}
         for i in range(table.num_rows):
             key = tuple(col[i] for col in columns)
             if key in first_row:
-                found.add(i, "ticket_id", ids[i], f"duplicate of row {first_row[key]}")
+                found.add(i, "ticket_id", ids[i], f"duplicate of {where(first_row[key])}")
                 continue
             first_row[key] = i
             ticket = _norm(ids[i])
@@ -406,7 +418,7 @@ class MonthJob:
                     i,
                     "role",
                     ids[i],
-                    f"a second 主办 (lead) row for this 工单编号; the first is row {first_lead[ticket]}",
+                    f"a second 主办 (lead) row for this 工单编号; the first is {where(first_lead[ticket])}",
                 )
             else:
                 first_lead[ticket] = i
@@ -431,8 +443,12 @@ class MonthJob:
         roles = _strings(table, "role")
         intake = _flags(table, "answered_at_intake") | _flags(table, "not_dispatched")
         lead = roles != "co_handler"
-        todo = np.flatnonzero(~bad & lead & ~intake & (categories != None))  # noqa: E711 - object array
+        todo = np.flatnonzero(
+            ~bad & lead & ~intake & (categories != None) & (units != None)  # noqa: E711 - object arrays
+        )
+        reason[units == None] = "尚未派单 (not dispatched yet)"  # noqa: E711 - object array
         reason[intake] = "即时办结或不予派单，无需派单 (answered at intake or not dispatched)"
+        reason[~lead] = "协办行，不核验 (a co-handler row is not audited)"
         reason[bad] = "坏行，未核验 (bad row, not audited)"
         complaints = []
         for i in todo.tolist():
@@ -598,8 +614,10 @@ class MonthJob:
             text = f"{p.field}: {p.reason}"
             problem[i] = f"{problem[i]}; {text}" if problem[i] else text
         rows = table.column("row").to_pylist() if "row" in table.column_names else list(range(n))
+        lines = table.column("line").to_pylist() if "line" in table.column_names else [None] * n
         columns: dict[str, Any] = {
             "row": pa.array(rows, type=pa.int64()),
+            "line": pa.array(lines, type=pa.int64()),
             "ticket_id": pa.array(_strings(table, "ticket_id").tolist(), type=pa.string()),
             "unit": pa.array(units.tolist(), type=pa.string()),
             "unit_name": pa.array([names.get(u) for u in units.tolist()], type=pa.string()),
@@ -666,8 +684,12 @@ class MonthJob:
         callback_at = _times(table, "callback_at")
         received = _times(table, "received_at")
         local = period_many(received, self.district.rules)
-        in_month = ~bad & (local == period)
-        dispatched = in_month & ~intake & ~not_dispatched
+        lead = _strings(table, "role") != "co_handler"
+        in_month = ~bad & lead & (local == period)
+        waiting = np.zeros(table.num_rows, dtype=bool)
+        if "dispatched_at" in table.column_names:
+            waiting = np.isnat(_times(table, "dispatched_at"))
+        dispatched = in_month & ~intake & ~not_dispatched & ~waiting
         counts = {
             "rows": int(table.num_rows),
             "tickets": len({v for v in ids.tolist() if v}),
@@ -675,6 +697,7 @@ class MonthJob:
             "received": int(in_month.sum()),
             "answered_at_intake": int((in_month & intake).sum()),
             "not_dispatched": int((in_month & not_dispatched).sum()),
+            "awaiting_dispatch": int((in_month & ~intake & ~not_dispatched & waiting).sum()),
             "dispatched": int(dispatched.sum()),
             "direct": int((dispatched & (mode == "direct")).sum()),
             "via_district": int((dispatched & (mode == "via_district")).sum()),
@@ -687,7 +710,6 @@ class MonthJob:
             values = status[in_month]
             sla[milestone] = dict(collections.Counter(v for v in values.tolist() if v))
         outcome = audit["audit"]
-        lead = _strings(table, "role") != "co_handler"
         audited = in_month & lead & ~intake & ~not_dispatched
         audit_counts = dict(collections.Counter(outcome[audited].tolist()))
         mismatches = dict(

@@ -21,7 +21,8 @@ __all__ = ["TICKET_HEADERS", "problems_table", "scorecard_table", "tickets_table
 
 TICKET_HEADERS: Final = {
     "ticket_id": "工单编号",
-    "row": "行号",
+    "line": "行号",
+    "row": "数据行",
     "unit_name": "承办单位",
     "unit": "承办单位编码",
     "expected_unit_name": "应派单位",
@@ -154,17 +155,20 @@ def _reasons(result: MonthResult) -> dict[str, str]:
 
 
 def problems_table(result: MonthResult) -> pa.Table:
-    """Every bad row (问题清单): 工单编号, 行号 (1-based), 字段, 值, 说明.
+    """Every bad row (问题清单): 工单编号, 行号 (the line in the file, header = 1; the sheet row for Excel), 数据行
+    (1-based data row), 字段, 值, 说明.
 
     Values of personal fields arrive masked from the readers; no other personal data is written.
     """
     pa = _pa()
     ids = result.tickets.column("ticket_id").to_pylist()
+    lines = result.tickets.column("line").to_pylist()
     problems = result.problems.problems
     return pa.table(
         {
             "工单编号": pa.array([ids[int(p.row)] for p in problems], type=pa.string()),
-            "行号": pa.array([int(p.row) + 1 for p in problems], type=pa.int64()),
+            "行号": pa.array([lines[int(p.row)] for p in problems], type=pa.int64()),
+            "数据行": pa.array([int(p.row) + 1 for p in problems], type=pa.int64()),
             "字段": pa.array([p.field for p in problems], type=pa.string()),
             "值": pa.array([None if p.value is None else str(p.value) for p in problems], type=pa.string()),
             "说明": pa.array([p.reason for p in problems], type=pa.string()),

@@ -134,6 +134,8 @@ def export_rows(tickets: Sequence[Ticket], names: dict[str, str]) -> list[dict[s
     for t in tickets:
         c = t.complaint
         cb = t.callback
+        if cb is not None and t.replied_at is not None and cb.at < t.replied_at:
+            cb = None  # reopened: the row shows the current round, whose callback is still to come
         loc = c.location
         lead_row = {
             "工单编号": t.id,

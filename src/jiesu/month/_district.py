@@ -6,7 +6,9 @@ import csv
 import difflib
 import functools
 import io
+import json
 import re
+import tempfile
 import tomllib
 import zoneinfo
 from importlib.resources import as_file, files
@@ -105,7 +107,7 @@ def _read_manifest(path: Path, found: _Collector) -> tuple[dict[str, Any], dict[
     name = path.name
     try:
         raw = path.read_bytes()
-    except OSError as exc:
+    except OSError as exc:  # pragma: no cover - the file vanished or became unreadable after the check
         raise DataFormatError(
             f"cannot be read ({exc.__class__.__name__})", field=name, value=str(path)
         ) from None
@@ -312,7 +314,8 @@ def _load(manifest: Path) -> District:
         found.add(where("areas_crs"), "areas_crs", crs, f"must be one of {', '.join(_CRS_CODES)}")
         crs = None
     beyond = doc.get("beyond_coverage", "raise")
-    if isinstance(beyond, str) and beyond not in ("raise", "weekdays", "statutory"):
+    beyond_ok = isinstance(beyond, str) and beyond in ("raise", "weekdays", "statutory")
+    if isinstance(beyond, str) and not beyond_ok:
         found.add(
             where("beyond_coverage"),
             "beyond_coverage",
@@ -340,12 +343,12 @@ def _load(manifest: Path) -> District:
         territory = _attempt(
             found,
             paths["areas"].name,
-            lambda: Territory.from_geojson(
+            lambda: _territory(
                 paths["areas"],
-                crs=crs if isinstance(crs, str) else None,
-                swap_zones=paths["swaps"],
-                border_tolerance_m=float(doc.get("border_tolerance_m", 0.0)),
-                max_distance_m=float(doc.get("max_distance_m", 500.0)),
+                crs if isinstance(crs, str) else None,
+                paths["swaps"],
+                tolerance=doc.get("border_tolerance_m", 0.0),
+                distance=doc.get("max_distance_m", 500.0),
             ),
         )
     population = _read_population(paths["population"], found) if paths["population"] else {}
@@ -368,7 +371,7 @@ def _load(manifest: Path) -> District:
         else:
             holiday_files.append(str(target))
     calendar = None
-    if isinstance(zone, str) and _zone_ok(zone):
+    if isinstance(zone, str) and _zone_ok(zone) and beyond_ok:
         calendar = _attempt(
             found,
             ", ".join(Path(p).name for p in holiday_files) or "calendar",
@@ -396,6 +399,36 @@ def _load(manifest: Path) -> District:
         columns=doc.get("columns", {}),
         folder=folder,
     )
+
+
+def _number(value: object, default: float) -> float:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    return float(value) if ok else default  # type: ignore[arg-type] # checked above
+
+
+def _territory(
+    areas: Path, crs: str | None, swaps: Path | None, *, tolerance: object, distance: object
+) -> Territory:
+    """The areas, in the manifest's ``areas_crs`` where it names one (it overrides the file's crs_name)."""
+    options = {
+        "swap_zones": swaps,
+        "border_tolerance_m": _number(tolerance, 0.0),
+        "max_distance_m": _number(distance, 500.0),
+    }
+    if crs is None:
+        return Territory.from_geojson(areas, **options)  # type: ignore[arg-type] # typed above
+    try:
+        doc = json.loads(areas.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return Territory.from_geojson(areas, crs=crs, **options)  # type: ignore[arg-type] # it names the problem
+    if not isinstance(doc, dict) or doc.get("crs_name", crs) == crs and "crs" not in doc:
+        return Territory.from_geojson(areas, crs=crs, **options)  # type: ignore[arg-type] # typed above
+    doc.pop("crs", None)
+    doc["crs_name"] = crs
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / areas.name
+        copy.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+        return Territory.from_geojson(copy, crs=crs, **options)  # type: ignore[arg-type] # typed above
 
 
 def _named(

@@ -545,10 +545,10 @@ class MonthJob:
         if rules.period_timestamp == "created_at":
             moments = _times(table, "received_at")
         else:
+            # A ticket closes at its callback (回访 closes it in the lifecycle); no close, no period yet.
             moments = _times(table, "closed_at")
-            for name in ("callback_at", "replied_at"):
-                fill = _times(table, name)
-                moments = np.where(np.isnat(moments), fill, moments)
+            fill = _times(table, "callback_at")
+            moments = np.where(np.isnat(moments), fill, moments)
         return period_many(moments, rules).astype(object)
 
     def _score(

@@ -47,6 +47,7 @@ EXPORT_HEADERS: Final = (
     "是否解决",
     "是否满意",
     "是否即时办结",
+    "是否不予派单",
     "是否退单",
     "延期天数",
 )
@@ -164,6 +165,7 @@ def export_rows(tickets: Sequence[Ticket], names: dict[str, str]) -> list[dict[s
             "是否解决": "" if cb is None else yes_no[cb.solved],
             "是否满意": "" if cb is None or cb.satisfaction is None else cb.satisfaction.label,
             "是否即时办结": yes_no[t.answered_at_intake],
+            "是否不予派单": yes_no[t.not_dispatched is not None],
             "是否退单": yes_no[t.return_count > 0],
             "延期天数": "",
         }
@@ -174,7 +176,7 @@ def export_rows(tickets: Sequence[Ticket], names: dict[str, str]) -> list[dict[s
                 co_row[key] = lead_row[key]
             co_row["承办单位"] = names.get(co, co)
             co_row["主办/协办"] = "协办"
-            co_row["是否即时办结"] = "否"
+            co_row["是否即时办结"] = co_row["是否不予派单"] = "否"
             rows.append(co_row)
     return rows
 

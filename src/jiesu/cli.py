@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from jiesu.calendar import WorkCalendar
+    from jiesu.month import District, MonthResult
     from jiesu.report import MonthlyRun
-    from jiesu.month import District
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -285,7 +285,8 @@ def report(
     per_month: PerMonth = None,
     district: DistrictOption = None,
     tickets: Annotated[
-        Path | None, typer.Option("--tickets", "-t", help="The district's export (with --district).")
+        Path | None,
+        typer.Option("--tickets", "-t", help="The district's export (with --district)."),
     ] = None,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Report on the good rows.")] = False,
 ) -> None:
@@ -695,12 +696,15 @@ def _write(result: pa.Table, output: Path) -> None:
     else:
         raise typer.BadParameter(f"output: .csv, .parquet or .json; got {output.name!r}")
 
+
 # --- a district's own month ----------------------------------------------------------------------
 
 
 @app.command()
 def init(
-    folder: Annotated[Path, typer.Argument(help="The folder to create (must not hold a district).")],
+    folder: Annotated[
+        Path, typer.Argument(help="The folder to create (must not hold a district).")
+    ],
 ) -> None:
     """Create a district folder to fill in (新建辖区配置), copied from the sample with comments."""
     from jiesu.month import init_folder  # noqa: PLC0415 - keep `jiesu --help` fast
@@ -710,7 +714,10 @@ def init(
     except JiesuError as error:
         raise _fail(error) from error
     console.print(f"辖区配置 district folder: {folder} ({len(written)} files)")
-    console.print("Edit district.toml and replace each file with your own, then run: jiesu check " + str(folder))
+    console.print(
+        "Edit district.toml and replace each file with your own, then run: jiesu check "
+        + str(folder)
+    )
 
 
 @app.command()
@@ -733,7 +740,12 @@ def check(
 def month(
     folder: Annotated[Path, typer.Argument(help="A district folder (district.toml).")],
     tickets: Annotated[
-        Path, typer.Option("--tickets", "-t", help="The export: CSV (UTF-8/BOM/GB18030), .xlsx, Parquet, JSON Lines.")
+        Path,
+        typer.Option(
+            "--tickets",
+            "-t",
+            help="The export: CSV (UTF-8/BOM/GB18030), .xlsx, Parquet, JSON Lines.",
+        ),
     ],
     period: Annotated[str, typer.Option(help="The scored month, YYYY-MM.")],
     output_dir: Annotated[Path, typer.Option("--output-dir", "-o", help="Where the files go.")],
@@ -741,10 +753,15 @@ def month(
         bool, typer.Option("--skip-bad", help="Score the good rows; count the bad ones as skipped.")
     ] = False,
     now: Annotated[
-        str | None, typer.Option(help="When clocks are read, ISO with offset (default the month's end).")
+        str | None,
+        typer.Option(help="When clocks are read, ISO with offset (default the month's end)."),
     ] = None,
-    encoding: Annotated[str, typer.Option(help="CSV encoding: auto, utf-8, utf-8-sig or gb18030.")] = "auto",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no tables.")] = False,
+    encoding: Annotated[
+        str, typer.Option(help="CSV encoding: auto, utf-8, utf-8-sig or gb18030.")
+    ] = "auto",
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no tables.")
+    ] = False,
 ) -> None:
     """Run a district's month (月度考评) on its export and write the scorecard, tickets, problems and report.
 
@@ -752,44 +769,54 @@ def month(
     into OUTPUT_DIR. With bad rows and no ``--skip-bad`` only ``problems.csv`` is written and the exit
     status is 1.
     """
-    from jiesu.month import MonthJob, write_outputs  # noqa: PLC0415 - keep `jiesu --help` fast
-    from jiesu.report import month_report_data, write_report  # noqa: PLC0415 - keep `jiesu --help` fast
-
     if not tickets.exists():
         raise typer.BadParameter(f"tickets: no such file: {tickets}")
     if not output_dir.is_dir():
         raise typer.BadParameter(f"output-dir: no such folder: {output_dir}")
     try:
         chosen = _district(folder)
-        job = MonthJob(chosen)
-        bar, advance = (None, None) if quiet else _progress()
-        names = {u.code: u.name for u in chosen.units}
-        try:
-            if bar is None:
-                result = job.run(tickets, period=period, now=now, encoding=encoding, skip_bad=True)
-            else:  # pragma: no cover - only on a real terminal
-                with bar:
-                    result = job.run(
-                        tickets, period=period, now=now, encoding=encoding, skip_bad=True,
-                        progress=advance,
-                    )
-        except ValidationReport as report:
-            raise _fail(report) from report
-        bad = bool(result.problems)
-        written = write_outputs(
-            result, output_dir, names=names, zone=chosen.timezone, problems_only=bad and not skip_bad
-        )
-        if bad and not skip_bad:
-            err_console.print(
-                f"[bold red]{len(result.problems.rows)} bad rows[/] of {result.problems.total}: "
-                f"see {written[0]}; nothing scored (use --skip-bad to score the good rows)"
-            )
-            for line in result.problems.lines()[:20]:
-                err_console.print(f"  {line}", markup=False, highlight=False)
-            raise typer.Exit(EXIT_DATA)
-        report_path = write_report(month_report_data(result, chosen), output_dir / "report.html")
+        result = _run_job(chosen, tickets, period=period, now=now, encoding=encoding, quiet=quiet)
+        _write_month(result, chosen, output_dir, skip_bad=skip_bad, quiet=quiet)
     except JiesuError as error:
         raise _fail(error) from error
+
+
+def _run_job(
+    district: District, tickets: Path, *, period: str, now: str | None, encoding: str, quiet: bool
+) -> MonthResult:
+    """The month's job, every bad row kept (the caller decides whether to score them)."""
+    from jiesu.month import MonthJob  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    job = MonthJob(district)
+    bar, advance = (None, None) if quiet else _progress()
+    if bar is None:
+        return job.run(tickets, period=period, now=now, encoding=encoding, skip_bad=True)
+    with bar:  # pragma: no cover - only on a real terminal
+        return job.run(
+            tickets, period=period, now=now, encoding=encoding, skip_bad=True, progress=advance
+        )
+
+
+def _write_month(
+    result: MonthResult, district: District, folder: Path, *, skip_bad: bool, quiet: bool
+) -> None:
+    from jiesu.month import write_outputs  # noqa: PLC0415 - keep `jiesu --help` fast
+    from jiesu.report import month_report_data, write_report  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    names = {u.code: u.name for u in district.units}
+    refuse = bool(result.problems) and not skip_bad
+    written = write_outputs(
+        result, folder, names=names, zone=district.timezone, problems_only=refuse
+    )
+    if refuse:
+        err_console.print(
+            f"[bold red]{len(result.problems.rows)} bad rows[/] of {result.problems.total}: "
+            f"see {written[0]}; nothing scored (use --skip-bad to score the good rows)"
+        )
+        for line in result.problems.lines()[:20]:
+            err_console.print(f"  {line}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_DATA)
+    report_path = write_report(month_report_data(result, district), folder / "report.html")
     if result.skipped:
         console.print(f"跳过坏行 skipped {result.skipped} bad rows (listed in problems.csv)")
     if not quiet:
@@ -799,7 +826,7 @@ def month(
         console.print(f"写出 wrote: {path}", highlight=False)
 
 
-def _month_tables(result: Any, names: dict[str, str]) -> list[Table]:  # noqa: ANN401 - a MonthResult
+def _month_tables(result: MonthResult, names: dict[str, str]) -> list[Table]:
     counts = result.summary.counts
     summary = Table(title=f"{result.district} {result.period} 月度概况 summary")
     summary.add_column("指标 measure")
@@ -811,7 +838,11 @@ def _month_tables(result: Any, names: dict[str, str]) -> list[Table]:  # noqa: A
         ("scored", "纳入考评 scored rows"),
     ):
         summary.add_row(label, str(counts[key]))
-    for key, label in (("match", "派单一致"), ("mismatch", "派单不一致"), ("unverifiable", "无法核验")):
+    for key, label in (
+        ("match", "派单一致"),
+        ("mismatch", "派单不一致"),
+        ("unverifiable", "无法核验"),
+    ):
         summary.add_row(f"派单核验 {label}", str(result.summary.audit.get(key, 0)))
     card = Table(title=f"{result.period} 三率考评 scorecard (top 10 per group)")
     for column in ("分组", "排名", "单位", "工单", "有效回访", "综合成绩", "等级"):
@@ -823,11 +854,15 @@ def _month_tables(result: Any, names: dict[str, str]) -> list[Table]:  # noqa: A
             continue
         shown[group] = shown.get(group, 0) + 1
         card.add_row(
-            group, str(s.rank), names.get(str(s.unit), str(s.unit)), str(s.volume), str(s.valid),
-            str(s.composite), s.grade or "",
+            group,
+            str(s.rank),
+            names.get(str(s.unit), str(s.unit)),
+            str(s.volume),
+            str(s.valid),
+            str(s.composite),
+            s.grade or "",
         )
     return [summary, card]
-
 
 
 def main() -> None:

@@ -107,7 +107,7 @@ def test_required_keys_and_types(tmp_path: Path) -> None:
     _edit(folder, 'rules = "rules.toml"', "rules = true")
     _edit(folder, "# beyond_coverage", 'beyond_coverage = "never"\n#')
     _edit(folder, "# holidays", 'holidays = "2027.toml"\n#')
-    _edit(folder, "# [columns]", "border_tolerance_m = -1\n[columns]\n\"办理单位\" = 3\n#")
+    _edit(folder, "# [columns]", 'border_tolerance_m = -1\n[columns]\n"办理单位" = 3\n#')
     found = {f: reason for _, f, reason in _problems(folder)}
     assert found["units"] == "required key is missing"
     assert found["rules"] == "must be a non-empty string"
@@ -140,7 +140,9 @@ def test_a_bad_file_is_named_with_its_problem(tmp_path: Path) -> None:
 def test_population_file_shapes(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     (folder / "population.csv").write_text("id,people\n", encoding="utf-8")
-    assert ("population.csv:1", "header", "needs the columns code and population") in _problems(folder)
+    assert ("population.csv:1", "header", "needs the columns code and population") in _problems(
+        folder
+    )
     (folder / "population.csv").write_bytes(b"code,population\n\xff\xfe\n")
     found = _problems(folder)
     assert any(reason.startswith("is not UTF-8") for _, _, reason in found)
@@ -194,13 +196,17 @@ def test_areas_in_gcj02_locate_the_same_points(tmp_path: Path) -> None:
     doc = json.loads((folder / "areas.geojson").read_text(encoding="utf-8"))
     for feature in doc["features"]:
         geometry = feature["geometry"]
-        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        polygons = (
+            geometry["coordinates"]
+            if geometry["type"] == "MultiPolygon"
+            else [geometry["coordinates"]]
+        )
         for polygon in polygons:
             for ring in polygon:
-                lons, lats = convert_many(
+                xs, ys = convert_many(
                     [p[0] for p in ring], [p[1] for p in ring], source="WGS84", target="GCJ02"
                 )
-                ring[:] = [[float(x), float(y)] for x, y in zip(lons, lats, strict=True)]
+                ring[:] = [[float(x), float(y)] for x, y in zip(xs, ys, strict=True)]
     (folder / "areas.geojson").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     _edit(folder, 'areas_crs = "WGS84"', 'areas_crs = "GCJ02"')
     _edit(folder, 'swaps = "swaps.geojson"', "")

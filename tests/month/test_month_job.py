@@ -11,8 +11,16 @@ import pyarrow as pa
 import pytest
 
 from jiesu.errors import ValidationError, ValidationReport
-from jiesu.month import District, MonthJob, MonthResult, problems_table, scorecard_table
-from jiesu.month import tickets_table, write_outputs
+from jiesu.model import Complaint, Ticket
+from jiesu.month import (
+    District,
+    MonthJob,
+    MonthResult,
+    problems_table,
+    scorecard_table,
+    tickets_table,
+    write_outputs,
+)
 from jiesu.sample import EXPORT_HEADERS, export_rows, simulate_month, units
 from jiesu.scoring import ZH_HEADERS
 
@@ -25,7 +33,7 @@ def _district() -> District:
 
 
 @cache
-def _month() -> tuple[tuple[object, ...], tuple[object, ...]]:
+def _month() -> tuple[tuple[Complaint, ...], tuple[Ticket, ...]]:
     return simulate_month(year=2025, month=3, n=240, seed=11)
 
 
@@ -33,8 +41,8 @@ def _names() -> dict[str, str]:
     return {u.code: u.name for u in units()}
 
 
-def _rows(tickets: object = None) -> list[dict[str, str]]:
-    return export_rows(list(_month()[1] if tickets is None else tickets), _names())  # type: ignore[arg-type]
+def _rows(tickets: list[Ticket] | None = None) -> list[dict[str, str]]:
+    return export_rows(list(_month()[1]) if tickets is None else tickets, _names())
 
 
 def _write(rows: list[dict[str, str]], path: Path, encoding: str = "gb18030") -> Path:
@@ -47,7 +55,9 @@ def _write(rows: list[dict[str, str]], path: Path, encoding: str = "gb18030") ->
 
 @cache
 def _clean_result() -> MonthResult:
-    table = pa.table({h: pa.array([r[h] for r in _rows()], type=pa.string()) for h in EXPORT_HEADERS})
+    table = pa.table(
+        {h: pa.array([r[h] for r in _rows()], type=pa.string()) for h in EXPORT_HEADERS}
+    )
     return MonthJob(_district()).run(table, period="2025-03", now=NOW)
 
 
@@ -64,7 +74,7 @@ def test_one_row_per_export_row_and_nothing_lost() -> None:
 
 def test_the_export_path_scores_like_the_ticket_path() -> None:
     """An export of the tickets scores exactly as the tickets do one by one (evaluate)."""
-    tickets = [t for t in _month()[1] if t.reopen_count == 0]  # type: ignore[attr-defined]
+    tickets = [t for t in _month()[1] if t.reopen_count == 0]
     table = pa.table(
         {h: pa.array([r[h] for r in _rows(tickets)], type=pa.string()) for h in EXPORT_HEADERS}
     )
@@ -82,7 +92,10 @@ def test_the_export_path_scores_like_the_ticket_path() -> None:
 
 def test_counts_add_up() -> None:
     c = _clean_result().summary.counts
-    assert c["received"] == c["answered_at_intake"] + c["not_dispatched"] + c["awaiting_dispatch"] + c["dispatched"]
+    assert (
+        c["received"]
+        == c["answered_at_intake"] + c["not_dispatched"] + c["awaiting_dispatch"] + c["dispatched"]
+    )
     assert c["dispatched"] == c["direct"] + c["via_district"]
     assert c["tickets"] == len({r["工单编号"] for r in _rows()})
 
@@ -90,7 +103,8 @@ def test_counts_add_up() -> None:
 def test_the_dispatch_audit_finds_a_wrong_unit() -> None:
     rows = _rows()
     i = next(
-        k for k, r in enumerate(rows)
+        k
+        for k, r in enumerate(rows)
         if r["主办/协办"] == "主办" and r["承办单位"] == "北辰街道" and r["经度"]
     )
     original = MonthJob(_district()).run(_table(rows), period="2025-03", now=NOW).tickets
@@ -158,7 +172,9 @@ def test_skip_bad_scores_the_good_rows(tmp_path: Path) -> None:
     assert result.tickets.num_rows == len(rows)
     bad = result.tickets.column("bad").to_pylist()
     assert sum(bad) == 8
-    assert all(not s for s, b in zip(result.tickets.column("scored").to_pylist(), bad, strict=True) if b)
+    assert all(
+        not s for s, b in zip(result.tickets.column("scored").to_pylist(), bad, strict=True) if b
+    )
     lines = result.tickets.column("line").to_pylist()
     assert lines[:3] == [2, 3, 4]  # header = line 1
     problems = problems_table(result)
@@ -173,7 +189,8 @@ def test_wall_times_are_read_in_the_districts_zone(tmp_path: Path) -> None:
     shutil.copytree(Path(_district().folder or ""), folder)
     manifest = folder / "district.toml"
     manifest.write_text(
-        manifest.read_text(encoding="utf-8").replace("Asia/Shanghai", "Asia/Tokyo", 1), encoding="utf-8"
+        manifest.read_text(encoding="utf-8").replace("Asia/Shanghai", "Asia/Tokyo", 1),
+        encoding="utf-8",
     )
     tokyo = MonthJob(District.load(folder)).run(_table(rows), period="2025-03", now=NOW)
     a = np.asarray(shanghai.tickets.column("received_at").cast(pa.int64()).to_pylist())
@@ -183,8 +200,9 @@ def test_wall_times_are_read_in_the_districts_zone(tmp_path: Path) -> None:
 
 def test_clocks_agree_with_the_ticket_clocks() -> None:
     tickets = [
-        t for t in _month()[1]
-        if not t.returns and not t.extensions and not t.pauses and t.reopen_count == 0  # type: ignore[attr-defined]
+        t
+        for t in _month()[1]
+        if not t.returns and not t.extensions and not t.pauses and t.reopen_count == 0
     ]
     result = MonthJob(_district()).run(tickets, period="2025-03", now=NOW)
     policy, calendar = _district().deadlines, _district().calendar
@@ -192,7 +210,7 @@ def test_clocks_agree_with_the_ticket_clocks() -> None:
     statuses = result.tickets.column("reply_status").to_pylist()
     checked = 0
     for ticket, status in zip(tickets, statuses, strict=True):
-        clocks = policy.clocks(ticket, calendar, now=now)  # type: ignore[arg-type]
+        clocks = policy.clocks(ticket, calendar, now=now)  # type: ignore[arg-type] # parse gives a DateTime
         expected = clocks.get("reply")
         assert (None if expected is None else expected.status.value) == status
         checked += expected is not None
@@ -202,14 +220,20 @@ def test_clocks_agree_with_the_ticket_clocks() -> None:
 def test_outputs_are_written(tmp_path: Path) -> None:
     result = _clean_result()
     written = write_outputs(result, tmp_path, names=_names())
-    assert {p.name for p in written} == {"problems.csv", "scorecard.csv", "tickets.csv", "scorecard.xlsx"}
+    assert {p.name for p in written} == {
+        "problems.csv",
+        "scorecard.csv",
+        "tickets.csv",
+        "scorecard.xlsx",
+    }
     raw = (tmp_path / "scorecard.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     header = raw.decode("utf-8-sig").splitlines()[0].replace('"', "").split(",")
     assert set(ZH_HEADERS.values()) - {"诉求类别", "三率得分"} <= set(header)
     card = scorecard_table(result, names=_names())
     shown = card.column("承办单位").to_pylist()
-    assert shown and set(shown) <= set(_names().values())
+    assert shown
+    assert set(shown) <= set(_names().values())
     ticket_table = tickets_table(result)
     assert ticket_table.num_rows == result.tickets.num_rows
     assert set(ticket_table.column("派单核验").to_pylist()) <= {"一致", "不一致", "无法核验"}
@@ -226,8 +250,10 @@ def test_no_personal_data_in_the_outputs(tmp_path: Path) -> None:
     text = "".join(p.read_text(encoding="utf-8-sig") for p in tmp_path.glob("*.csv"))
     phones = {r["联系电话"] for r in rows if r["联系电话"]}
     callers = {r["诉求人"] for r in rows if r["诉求人"]}
-    assert phones and not any(p in text for p in phones)
-    assert callers and not any(f",{c}," in text for c in callers)
+    assert phones
+    assert not any(p in text for p in phones)
+    assert callers
+    assert not any(f",{c}," in text for c in callers)
 
 
 def test_arguments_are_checked() -> None:

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 from jiesu.month._district import MANIFEST, MANIFEST_KEYS, District, init_folder
 from jiesu.month._job import AUDIT_LABELS, CLOCK_MILESTONES, MonthJob, MonthResult, MonthSummary
-from jiesu.month._outputs import TICKET_HEADERS, problems_table, scorecard_table, tickets_table, write_outputs
+from jiesu.month._outputs import (
+    TICKET_HEADERS,
+    problems_table,
+    scorecard_table,
+    tickets_table,
+    write_outputs,
+)
 
 __all__ = [
     "AUDIT_LABELS",

@@ -14,7 +14,7 @@ import zoneinfo
 from importlib.resources import as_file, files
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 
@@ -27,6 +27,8 @@ from jiesu.scoring import Rules
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from jiesu.calendar import BeyondCoverage
+
 __all__ = ["MANIFEST", "MANIFEST_KEYS", "District"]
 
 MANIFEST: Final = "district.toml"
@@ -34,16 +36,36 @@ MANIFEST: Final = "district.toml"
 
 MANIFEST_KEYS: Final[tuple[tuple[str, str, bool, str], ...]] = (
     ("name", "text", True, "the district's name (辖区名称), shown in reports"),
-    ("timezone", "text", True, "IANA zone of every wall time in the district's exports, e.g. Asia/Shanghai"),
+    (
+        "timezone",
+        "text",
+        True,
+        "IANA zone of every wall time in the district's exports, e.g. Asia/Shanghai",
+    ),
     ("units", "file", True, "the units TOML (承办单位名录)"),
     ("catalogue", "file", True, "the dispatch catalogue TOML (派单目录)"),
     ("areas", "file", True, "the areas GeoJSON (行政区划边界)"),
-    ("areas_crs", "text", False, "WGS84 | CGCS2000 | GCJ02 | BD09: overrides the GeoJSON's crs_name"),
+    (
+        "areas_crs",
+        "text",
+        False,
+        "WGS84 | CGCS2000 | GCJ02 | BD09: overrides the GeoJSON's crs_name",
+    ),
     ("swaps", "file", False, "swap zones GeoJSON (飞地/托管区), optional"),
     ("population", "file", False, "population CSV (常住人口: code, population), optional"),
     ("rules", "preset or file", True, "scoring rules: a preset name (beijing-2021) or a TOML file"),
-    ("deadlines", "preset or file", True, "deadline policy: a preset name (beijing) or a TOML file"),
-    ("lifecycle", "preset or file", False, "ticket lifecycle: a preset name or a TOML file (default beijing)"),
+    (
+        "deadlines",
+        "preset or file",
+        True,
+        "deadline policy: a preset name (beijing) or a TOML file",
+    ),
+    (
+        "lifecycle",
+        "preset or file",
+        False,
+        "ticket lifecycle: a preset name or a TOML file (default beijing)",
+    ),
     ("holidays", "file list", False, "your own holiday notice TOML files (a new year's notice)"),
     (
         "beyond_coverage",
@@ -51,9 +73,24 @@ MANIFEST_KEYS: Final[tuple[tuple[str, str, bool, str], ...]] = (
         False,
         "dates past the bundled notices: raise (default), weekdays or statutory",
     ),
-    ("border_tolerance_m", "number", False, "border tolerance in metres for locating points (default 0)"),
-    ("max_distance_m", "number", False, "largest distance in metres to the nearest area (default 500)"),
-    ("columns", "table", False, "[columns] export header = field, for headers the default map lacks"),
+    (
+        "border_tolerance_m",
+        "number",
+        False,
+        "border tolerance in metres for locating points (default 0)",
+    ),
+    (
+        "max_distance_m",
+        "number",
+        False,
+        "largest distance in metres to the nearest area (default 500)",
+    ),
+    (
+        "columns",
+        "table",
+        False,
+        "[columns] export header = field, for headers the default map lacks",
+    ),
 )
 """Every key of ``district.toml``: (key, type, required, meaning)."""
 
@@ -107,7 +144,9 @@ def _read_manifest(path: Path, found: _Collector) -> tuple[dict[str, Any], dict[
     name = path.name
     try:
         raw = path.read_bytes()
-    except OSError as exc:  # pragma: no cover - the file vanished or became unreadable after the check
+    except (
+        OSError
+    ) as exc:  # pragma: no cover - the file vanished or became unreadable after the check
         raise DataFormatError(
             f"cannot be read ({exc.__class__.__name__})", field=name, value=str(path)
         ) from None
@@ -134,22 +173,24 @@ def _read_manifest(path: Path, found: _Collector) -> tuple[dict[str, Any], dict[
             if required:
                 found.add(where, key, None, "required key is missing")
             continue
-        value = doc[key]
-        if kind == "table":
-            ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
-            expected = "a table of header = field strings"
-        elif kind == "number":
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-            expected = "a number of metres >= 0"
-        elif kind == "file list":
-            ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
-            expected = "a list of file names"
-        else:
-            ok = isinstance(value, str) and bool(value.strip())
-            expected = "a non-empty string"
-        if not ok:
-            found.add(where, key, value, f"must be {expected}")
+        expected = _type_problem(kind, doc[key])
+        if expected:
+            found.add(where, key, doc[key], f"must be {expected}")
     return doc, lines
+
+
+def _type_problem(kind: str, value: object) -> str | None:
+    """What a manifest value of ``kind`` must be, or ``None`` when it is that."""
+    if kind == "table":
+        ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+        return None if ok else "a table of header = field strings"
+    if kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+        return None if ok else "a number of metres >= 0"
+    if kind == "file list":
+        ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+        return None if ok else "a list of file names"
+    return None if isinstance(value, str) and value.strip() else "a non-empty string"
 
 
 @functools.cache
@@ -193,6 +234,10 @@ def _read_population(path: Path, found: _Collector) -> dict[str, int]:
     return out
 
 
+def _frozen_map(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
 @attrs.frozen
 class District:
     """A district's configuration (辖区配置): its units, catalogue, territory, rules, deadlines and zone.
@@ -234,10 +279,8 @@ class District:
     deadlines: DeadlinePolicy
     calendar: WorkCalendar
     lifecycle: Lifecycle
-    population: Mapping[str, int] = attrs.field(converter=lambda m: MappingProxyType(dict(m)))
-    columns: Mapping[str, str] = attrs.field(
-        factory=dict, converter=lambda m: MappingProxyType(dict(m))
-    )
+    population: Mapping[str, int] = attrs.field(converter=_frozen_map)
+    columns: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
     folder: Path | None = None
 
     @classmethod
@@ -279,7 +322,9 @@ def _sample() -> District:
         return District.load(folder)
 
 
-def _file(folder: Path, doc: Mapping[str, Any], key: str, where: str, found: _Collector) -> Path | None:
+def _file(
+    folder: Path, doc: Mapping[str, Any], key: str, where: str, found: _Collector
+) -> Path | None:
     value = doc.get(key)
     if not isinstance(value, str) or not value.strip():
         return None
@@ -298,106 +343,144 @@ def _attempt(found: _Collector, file: str, build: Any) -> Any:  # noqa: ANN401 -
         return None
 
 
-def _load(manifest: Path) -> District:
-    folder = manifest.parent
-    found = _Collector()
-    doc, lines = _read_manifest(manifest, found)
+class _Folder:
+    """One district folder being loaded: the manifest, and every problem found so far."""
 
-    def where(key: str) -> str:
-        return f"{manifest.name}:{lines.get(key, 1)}"
+    def __init__(self, manifest: Path) -> None:
+        self.folder = manifest.parent
+        self.found = _Collector()
+        self.doc, self.lines = _read_manifest(manifest, self.found)
+        self.name = manifest.name
 
-    zone = doc.get("timezone")
-    if isinstance(zone, str) and zone.strip() and not _zone_ok(zone):
-        found.add(where("timezone"), "timezone", zone, "unknown IANA time zone (e.g. Asia/Shanghai)")
-    crs = doc.get("areas_crs")
-    if isinstance(crs, str) and crs not in _CRS_CODES:
-        found.add(where("areas_crs"), "areas_crs", crs, f"must be one of {', '.join(_CRS_CODES)}")
-        crs = None
-    beyond = doc.get("beyond_coverage", "raise")
-    beyond_ok = isinstance(beyond, str) and beyond in ("raise", "weekdays", "statutory")
-    if isinstance(beyond, str) and not beyond_ok:
-        found.add(
-            where("beyond_coverage"),
-            "beyond_coverage",
-            beyond,
-            "must be raise, weekdays or statutory",
+    def where(self, key: str) -> str:
+        return f"{self.name}:{self.lines.get(key, 1)}"
+
+    def choice(self, key: str, allowed: tuple[str, ...], reason: str) -> str | None:
+        """A text key that must be one of ``allowed`` (``None`` when absent or bad)."""
+        value = self.doc.get(key)
+        if not isinstance(value, str):
+            return None
+        if value not in allowed:
+            self.found.add(self.where(key), key, value, reason)
+            return None
+        return value
+
+    def zone(self) -> str | None:
+        zone = self.doc.get("timezone")
+        if not isinstance(zone, str) or not zone.strip():
+            return None
+        if not _zone_ok(zone):
+            self.found.add(
+                self.where("timezone"),
+                "timezone",
+                zone,
+                "unknown IANA time zone (e.g. Asia/Shanghai)",
+            )
+            return None
+        return zone
+
+    def file(self, key: str) -> Path | None:
+        return _file(self.folder, self.doc, key, self.where(key), self.found)
+
+    def named(self, key: str, preset: Any, from_file: Any) -> Any:  # noqa: ANN401 - loaded rules, policy or lifecycle
+        return _named(
+            self.folder,
+            self.doc,
+            key,
+            where=self.where(key),
+            found=self.found,
+            preset=preset,
+            from_file=from_file,
         )
-    paths = {
-        key: _file(folder, doc, key, where(key), found)
-        for key in ("units", "catalogue", "areas", "swaps", "population")
-    }
+
+    def holiday_files(self) -> tuple[str, ...]:
+        names = self.doc.get("holidays")
+        out = []
+        for name in names if isinstance(names, list) else []:
+            target = self.folder / str(name)
+            if target.is_file():
+                out.append(str(target))
+            else:
+                self.found.add(
+                    self.where("holidays"), "holidays", name, "no such file beside the manifest"
+                )
+        return tuple(out)
+
+
+def _load(manifest: Path) -> District:
+    f = _Folder(manifest)
+    zone = f.zone()
+    crs = f.choice("areas_crs", _CRS_CODES, f"must be one of {', '.join(_CRS_CODES)}")
+    beyond = f.choice(
+        "beyond_coverage",
+        ("raise", "weekdays", "statutory"),
+        "must be raise, weekdays or statutory",
+    )
+    paths = {key: f.file(key) for key in ("units", "catalogue", "areas", "swaps", "population")}
     units = (
-        _attempt(found, paths["units"].name, lambda: load_units(paths["units"]))
+        _attempt(f.found, paths["units"].name, lambda: load_units(paths["units"]))
         if paths["units"]
         else None
     )
     catalogue = None
     if paths["catalogue"] and units is not None:
         catalogue = _attempt(
-            found,
+            f.found,
             paths["catalogue"].name,
             lambda: Catalogue.from_toml(paths["catalogue"], units=units),
         )
     territory = None
     if paths["areas"]:
         territory = _attempt(
-            found,
+            f.found,
             paths["areas"].name,
             lambda: _territory(
                 paths["areas"],
-                crs if isinstance(crs, str) else None,
+                crs,
                 paths["swaps"],
-                tolerance=doc.get("border_tolerance_m", 0.0),
-                distance=doc.get("max_distance_m", 500.0),
+                tolerance=f.doc.get("border_tolerance_m", 0.0),
+                distance=f.doc.get("max_distance_m", 500.0),
             ),
         )
-    population = _read_population(paths["population"], found) if paths["population"] else {}
-    rules = _named(folder, doc, "rules", where("rules"), found, Rules.preset, Rules.from_toml)
-    deadlines = _named(
-        folder, doc, "deadlines", where("deadlines"), found, DeadlinePolicy.preset,
-        DeadlinePolicy.from_toml,
-    )
+    population = _read_population(paths["population"], f.found) if paths["population"] else {}
+    rules = f.named("rules", Rules.preset, Rules.from_toml)
+    deadlines = f.named("deadlines", DeadlinePolicy.preset, DeadlinePolicy.from_toml)
     lifecycle = (
-        _named(folder, doc, "lifecycle", where("lifecycle"), found, Lifecycle.preset,
-               Lifecycle.from_toml)
-        if "lifecycle" in doc
+        f.named("lifecycle", Lifecycle.preset, Lifecycle.from_toml)
+        if "lifecycle" in f.doc
         else Lifecycle.preset("beijing")
     )
-    holiday_files = []
-    for name in doc.get("holidays", []) if isinstance(doc.get("holidays"), list) else []:
-        target = folder / str(name)
-        if not target.is_file():
-            found.add(where("holidays"), "holidays", name, "no such file beside the manifest")
-        else:
-            holiday_files.append(str(target))
+    holidays = f.holiday_files()
     calendar = None
-    if isinstance(zone, str) and _zone_ok(zone) and beyond_ok:
+    bad_beyond = "beyond_coverage" in f.doc and beyond is None
+    if zone is not None and not bad_beyond:
         calendar = _attempt(
-            found,
-            ", ".join(Path(p).name for p in holiday_files) or "calendar",
+            f.found,
+            ", ".join(Path(p).name for p in holidays) or "calendar",
             lambda: WorkCalendar.china(
-                tz=zone, beyond_coverage=beyond, extra_files=tuple(holiday_files)
+                tz=zone,
+                beyond_coverage=cast("BeyondCoverage", beyond or "raise"),
+                extra_files=holidays,
             ),
         )
-    if found.problems:
-        raise ValidationReport(found.problems, total=len(found.problems))
-    router = Router(catalogue, territory, units)
-    if population == {}:
-        population = {u.code: u.population for u in units if u.population is not None}
+    if f.found.problems:
+        raise ValidationReport(f.found.problems, total=len(f.found.problems))
+    registry = cast("Units", units)
     return District(
-        name=str(doc["name"]),
+        name=str(f.doc["name"]),
         timezone=str(zone),
-        units=units,
-        catalogue=catalogue,
-        territory=territory,
-        router=router,
+        units=registry,
+        catalogue=cast("Catalogue", catalogue),
+        territory=cast("Territory", territory),
+        router=Router(cast("Catalogue", catalogue), territory, registry),
         rules=attrs.evolve(rules, timezone=zone),
         deadlines=deadlines,
-        calendar=calendar,
+        calendar=cast("WorkCalendar", calendar),
         lifecycle=lifecycle,
-        population=population,
-        columns=doc.get("columns", {}),
-        folder=folder,
+        population=population
+        or {u.code: u.population for u in registry if u.population is not None},
+        columns=f.doc.get("columns", {}),
+        folder=f.folder,
     )
 
 
@@ -421,7 +504,7 @@ def _territory(
         doc = json.loads(areas.read_bytes().decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, ValueError):
         return Territory.from_geojson(areas, crs=crs, **options)  # type: ignore[arg-type] # it names the problem
-    if not isinstance(doc, dict) or doc.get("crs_name", crs) == crs and "crs" not in doc:
+    if not isinstance(doc, dict) or (doc.get("crs_name", crs) == crs and "crs" not in doc):
         return Territory.from_geojson(areas, crs=crs, **options)  # type: ignore[arg-type] # typed above
     doc.pop("crs", None)
     doc["crs_name"] = crs
@@ -435,6 +518,7 @@ def _named(
     folder: Path,
     doc: Mapping[str, Any],
     key: str,
+    *,
     where: str,
     found: _Collector,
     preset: Any,  # noqa: ANN401 - a classmethod taking a name

@@ -70,8 +70,9 @@ class MonthSummary:
     Attributes:
         counts: ``rows`` (export rows), ``tickets`` (distinct ids), ``bad_rows``, ``scored`` (rows scored in
             the period), and over the lead rows of tickets received in the period: ``received``,
-            ``answered_at_intake``, ``not_dispatched``, ``awaiting_dispatch``, ``dispatched`` (= ``direct`` + ``via_district`` when
-            the export has 派单方式), ``returns`` and ``open`` (neither closed nor called back).
+            ``answered_at_intake``, ``not_dispatched``, ``awaiting_dispatch``, ``dispatched`` (= ``direct`` +
+            ``via_district`` when the export has 派单方式), ``returns`` and ``open`` (neither closed nor
+            called back).
         sla: Milestone → status → count, over the period's rows with a started clock.
         audit: Audit outcome (``match``/``mismatch``/``unverifiable``) → count, over the lead rows of
             tickets received in the period.
@@ -149,7 +150,8 @@ def _times(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
         )
     if col.type.tz is None:
         raise ValidationError(
-            "holds wall times without a zone; read them in the district's zone", field=name,
+            "holds wall times without a zone; read them in the district's zone",
+            field=name,
             value=str(col.type),
         )
     ints = col.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()).to_numpy(zero_copy_only=False)
@@ -286,7 +288,7 @@ class MonthJob:
             ValidationReport: Bad rows and ``skip_bad`` is false (every bad row listed).
             ValidationError: ``period`` or ``now`` is malformed.
         """
-        if not isinstance(period, str) or not _PERIOD.match(period):
+        if not _PERIOD.match(str(period)):
             raise ValidationError("must be a period YYYY-MM", field="period", value=period)
         zone = self.district.timezone
         start = pendulum.datetime(int(period[:4]), int(period[5:]), 1, tz=zone)
@@ -325,8 +327,27 @@ class MonthJob:
             else self._score_tickets(objects, bad)
         )
         step(4)
-        out = self._table(table, units, categories, audit, clocks, periods, scored, bad, found)
-        summary = self._summary(table, units, categories, audit, clocks, periods, period, bad)
+        out = self._table(
+            table,
+            units=units,
+            categories=categories,
+            audit=audit,
+            clocks=clocks,
+            periods=periods,
+            scored=scored,
+            bad=bad,
+            found=found,
+        )
+        summary = self._summary(
+            table,
+            units=units,
+            categories=categories,
+            audit=audit,
+            clocks=clocks,
+            periods=periods,
+            period=period,
+            bad=bad,
+        )
         step(5)
         return MonthResult(
             district=self.district.name,
@@ -378,7 +399,10 @@ class MonthJob:
             known_cats.setdefault(_norm(c.name), c.code)
             known_cats[_norm(c.code)] = c.code
         categories = _resolve(
-            _strings(table, "category"), known_cats, "category", found,
+            _strings(table, "category"),
+            known_cats,
+            "category",
+            found,
             required=np.ones(n, dtype=bool),
         )
         for later, earlier, reason in _ORDER:
@@ -576,7 +600,9 @@ class MonthJob:
                 columns[field] = table.column(field).filter(pa.array(good))
                 optional[field] = field
         frame = pa.table(columns)
-        tally = tally_frame(frame, rules=self.district.rules, columns=attrs.evolve(names, **optional))
+        tally = tally_frame(
+            frame, rules=self.district.rules, columns=attrs.evolve(names, **optional)
+        )
         kinds = {u.code: u.kind for u in self.district.units}
         return tally.scores(
             self.district.rules, kinds=kinds, population=dict(self.district.population)
@@ -596,6 +622,7 @@ class MonthJob:
     def _table(
         self,
         table: pa.Table,
+        *,
         units: np.ndarray[Any, Any],
         categories: np.ndarray[Any, Any],
         audit: Mapping[str, np.ndarray[Any, Any]],
@@ -628,10 +655,15 @@ class MonthJob:
             "audit": pa.array(audit["audit"].tolist(), type=pa.string()),
             "audit_reason": pa.array(audit["audit_reason"].tolist(), type=pa.string()),
             "role": pa.array(
-                ["co_handler" if r == "co_handler" else "lead" for r in _strings(table, "role").tolist()],
+                [
+                    "co_handler" if r == "co_handler" else "lead"
+                    for r in _strings(table, "role").tolist()
+                ],
                 type=pa.string(),
             ),
-            "received_at": pa.array(_times(table, "received_at"), type=pa.timestamp("us", tz="UTC")),
+            "received_at": pa.array(
+                _times(table, "received_at"), type=pa.timestamp("us", tz="UTC")
+            ),
             "area": pa.array(self._areas(table).tolist(), type=pa.string()),
             "category": pa.array(categories.tolist(), type=pa.string()),
             "period": pa.array([p or None for p in periods.tolist()], type=pa.string()),
@@ -655,7 +687,9 @@ class MonthJob:
         level = levels[1] if len(levels) > 1 else levels[0]
         todo = (areas == None) & ~np.isnan(lons) & ~np.isnan(lats)  # noqa: E711 - object array
         for system in {c or "WGS84" for c in crs[todo].tolist()}:
-            rows = np.flatnonzero(todo & np.asarray([(c or "WGS84") == system for c in crs.tolist()]))
+            rows = np.flatnonzero(
+                todo & np.asarray([(c or "WGS84") == system for c in crs.tolist()])
+            )
             try:
                 placed = territory.locate_many(lons[rows], lats[rows], crs=system, level=level)
             except JiesuError:
@@ -668,6 +702,7 @@ class MonthJob:
     def _summary(
         self,
         table: pa.Table,
+        *,
         units: np.ndarray[Any, Any],
         categories: np.ndarray[Any, Any],
         audit: Mapping[str, np.ndarray[Any, Any]],
@@ -712,16 +747,16 @@ class MonthJob:
         outcome = audit["audit"]
         audited = in_month & lead & ~intake & ~not_dispatched
         audit_counts = dict(collections.Counter(outcome[audited].tolist()))
-        mismatches = dict(
-            collections.Counter(units[audited & (outcome == "mismatch")].tolist())
-        )
+        mismatches = dict(collections.Counter(units[audited & (outcome == "mismatch")].tolist()))
         overdue: dict[str, int] = {}
         if "reply" in clocks:
             late = clocks["reply"][1] == "overdue"
             overdue = dict(collections.Counter(units[late & ~bad].tolist()))
         areas = self._areas(table)
         per_area: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-        for area, category in zip(areas[in_month].tolist(), categories[in_month].tolist(), strict=True):
+        for area, category in zip(
+            areas[in_month].tolist(), categories[in_month].tolist(), strict=True
+        ):
             if area is not None and category is not None:
                 per_area[area][category] += 1
         top = {
@@ -747,10 +782,12 @@ def _instant(value: object) -> pendulum.DateTime:
         try:
             parsed = pendulum.parse(value)
         except (ValueError, pendulum.parsing.exceptions.ParserError):
-            raise ValidationError("must be an ISO time with an offset", field="now", value=value) from None
-        if not isinstance(parsed, pendulum.DateTime) or "+" not in value[10:] and not value.endswith(
-            "Z"
-        ) and "-" not in value[10:]:
+            raise ValidationError(
+                "must be an ISO time with an offset", field="now", value=value
+            ) from None
+        if not isinstance(parsed, pendulum.DateTime) or (
+            "+" not in value[10:] and not value.endswith("Z") and "-" not in value[10:]
+        ):
             raise ValidationError("must be an ISO time with an offset", field="now", value=value)
         return parsed
     return aware(value, field="now")
@@ -763,7 +800,9 @@ def _limit(policy: DeadlinePolicy, milestone: str, kind: object, urgency: object
             continue
         if limit.kinds and (kind is None or kind not in {k.value for k in limit.kinds}):
             continue
-        if limit.urgencies and (urgency is None or urgency not in {u.value for u in limit.urgencies}):
+        if limit.urgencies and (
+            urgency is None or urgency not in {u.value for u in limit.urgencies}
+        ):
             continue
         return limit
     return None
@@ -841,8 +880,15 @@ def _from_tickets(tickets: Sequence[Ticket], district: District) -> pa.Table:
         rows["period"].append(evaluate(t, rules).period)
     types: Mapping[str, Any] = {
         **dict.fromkeys(
-            ("received_at", "dispatched_at", "signed_at", "contacted_at", "replied_at",
-             "callback_at", "closed_at"),
+            (
+                "received_at",
+                "dispatched_at",
+                "signed_at",
+                "contacted_at",
+                "replied_at",
+                "callback_at",
+                "closed_at",
+            ),
             utc,
         ),
         "row": pa.int64(),

@@ -80,14 +80,18 @@ def tickets_table(result: MonthResult, *, zone: str = "Asia/Shanghai") -> pa.Tab
         if name == "row":
             column = pa.array([r + 1 for r in column.to_pylist()], type=pa.int64())
         elif name == "audit":
-            column = pa.array([AUDIT_LABELS.get(v, v) for v in column.to_pylist()], type=pa.string())
+            column = pa.array(
+                [AUDIT_LABELS.get(v, v) for v in column.to_pylist()], type=pa.string()
+            )
         elif name == "scored":
             column = pa.array(["是" if v else "否" for v in column.to_pylist()], type=pa.string())
         columns[header] = column
     for milestone, label in _MILESTONE_ZH.items():
         if f"{milestone}_due" not in t.column_names:
             continue
-        columns[f"{label}时限"] = pa.array(_local(t.column(f"{milestone}_due"), zone), type=pa.string())
+        columns[f"{label}时限"] = pa.array(
+            _local(t.column(f"{milestone}_due"), zone), type=pa.string()
+        )
         columns[f"{label}状态"] = pa.array(
             [_STATUS_ZH.get(v, v) for v in t.column(f"{milestone}_status").to_pylist()],
             type=pa.string(),
@@ -114,17 +118,20 @@ def scorecard_table(result: MonthResult, *, names: dict[str, str] | None = None)
     rows = result.scores()
     arrays = result.scorecard.to_arrays()
     index = {
-        (str(u), str(p)): i for i, (u, p) in enumerate(zip(arrays["unit"], arrays["period"], strict=True))
+        (str(u), str(p)): i
+        for i, (u, p) in enumerate(zip(arrays["unit"], arrays["period"], strict=True))
     }
     order = [index[(str(s.unit), str(s.period))] for s in rows]
     columns: dict[str, Any] = {
         "单位编码": pa.array([str(s.unit) for s in rows], type=pa.string()),
-        ZH_HEADERS["unit"]: pa.array([names.get(str(s.unit), str(s.unit)) for s in rows], type=pa.string()),
+        ZH_HEADERS["unit"]: pa.array(
+            [names.get(str(s.unit), str(s.unit)) for s in rows], type=pa.string()
+        ),
     }
     for key, column in arrays.items():
         if key in ("unit", "category"):
             continue
-        picked = column[order] if len(order) else column[:0]
+        picked = column[order] if order else column[:0]
         if isinstance(picked, np.ma.MaskedArray):
             data = pa.array(np.ma.getdata(picked), mask=np.ma.getmaskarray(picked))
         elif key in ("group", "grade"):
@@ -149,14 +156,17 @@ def _reasons(result: MonthResult) -> dict[str, str]:
             for reason in lost.split("、"):
                 per_unit[unit][reason] += 1
     return {
-        unit: "、".join(f"{r} {n}" for r, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+        unit: "、".join(
+            f"{r} {n}" for r, n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        )
         for unit, c in per_unit.items()
     }
 
 
 def problems_table(result: MonthResult) -> pa.Table:
-    """Every bad row (问题清单): 工单编号, 行号 (the line in the file, header = 1; the sheet row for Excel), 数据行
-    (1-based data row), 字段, 值, 说明.
+    """Every bad row (问题清单): 工单编号, 行号, 数据行, 字段, 值, 说明.
+
+    行号 is the line in the file (header = 1; the sheet row for Excel), 数据行 the 1-based data row.
 
     Values of personal fields arrive masked from the readers; no other personal data is written.
     """
@@ -170,7 +180,9 @@ def problems_table(result: MonthResult) -> pa.Table:
             "行号": pa.array([lines[int(p.row)] for p in problems], type=pa.int64()),
             "数据行": pa.array([int(p.row) + 1 for p in problems], type=pa.int64()),
             "字段": pa.array([p.field for p in problems], type=pa.string()),
-            "值": pa.array([None if p.value is None else str(p.value) for p in problems], type=pa.string()),
+            "值": pa.array(
+                [None if p.value is None else str(p.value) for p in problems], type=pa.string()
+            ),
             "说明": pa.array([p.reason for p in problems], type=pa.string()),
         }
     )
@@ -212,7 +224,9 @@ def write_outputs(
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise DataFormatError("no such folder; create it first", field="output_dir", value=str(folder))
+        raise DataFormatError(
+            "no such folder; create it first", field="output_dir", value=str(folder)
+        )
     written = [folder / "problems.csv"]
     _csv(problems_table(result), written[0])
     if problems_only:

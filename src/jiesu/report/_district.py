@@ -47,9 +47,11 @@ def _map_areas(territory: Territory) -> tuple[MapArea, ...]:
             minx, miny, maxx, maxy = geometry.bounds
             geometry = shapely.simplify(geometry, max(maxx - minx, maxy - miny) / 300)
             parts = getattr(geometry, "geoms", [geometry])
-        for part in parts:
-            for ring in (part.exterior, *part.interiors):
-                rings.append(tuple((float(x), float(y)) for x, y, *_ in ring.coords))
+        rings.extend(
+            tuple((float(x), float(y)) for x, y, *_ in ring.coords)
+            for part in parts
+            for ring in (part.exterior, *part.interiors)
+        )
         out.append(MapArea(area.id, area.name, tuple(rings)))
     return tuple(out)
 
@@ -106,7 +108,9 @@ def month_report_data(
         values = [float(getattr(s, key)) for s in scores if getattr(s, key) is not None]
         averages[key] = round(sum(values) / len(values), district.rules.places) if values else None
     t = result.tickets
-    received = np.asarray(t.column("received_at").to_numpy(zero_copy_only=False), dtype="datetime64[us]")
+    received = np.asarray(
+        t.column("received_at").to_numpy(zero_copy_only=False), dtype="datetime64[us]"
+    )
     local = period_many(received, district.rules)
     good = ~np.asarray(t.column("bad").to_pylist(), dtype=bool)
     lead = np.asarray(t.column("role").to_pylist(), dtype=object) == "lead"
@@ -122,10 +126,14 @@ def month_report_data(
         for a in level_areas
     }
     by_unit = {str(s.unit): s for s in scores}
-    composite = {a.code: _rate(getattr(by_unit.get(a.code), "composite", None)) for a in level_areas}
+    composite = {
+        a.code: _rate(getattr(by_unit.get(a.code), "composite", None)) for a in level_areas
+    }
     reply = result.summary.sla.get("reply", {})
     sla_counts = {
-        label: reply[status.value] for status, label in STATUS_LABELS.items() if reply.get(status.value)
+        label: reply[status.value]
+        for status, label in STATUS_LABELS.items()
+        if reply.get(status.value)
     }
     category_names = {c.code: c.name for c in district.catalogue.categories}
     top = {
@@ -138,11 +146,12 @@ def month_report_data(
             result.summary.overdue.get(code, 0),
         )
         for code in {*result.summary.mismatches, *result.summary.overdue}
-        if code is not None
     }
     every = result.scorecard.rows()
     if periods is None:
-        periods = tuple(sorted({str(s.period) for s in every if str(s.period) <= result.period}))[-6:]
+        periods = tuple(sorted({str(s.period) for s in every if str(s.period) <= result.period}))[
+            -6:
+        ]
     trend: dict[str, tuple[float | None, ...]] = {}
     if len(periods) > 1:
         by_period = {(str(s.unit), str(s.period)): _rate(s.composite) for s in every}
@@ -155,7 +164,9 @@ def month_report_data(
         f"派单核验 dispatch audit: {dict(result.summary.audit)}.",
     ]
     if result.skipped:
-        notes.append(f"{result.skipped} bad rows were skipped (see problems.csv); they are not scored.")
+        notes.append(
+            f"{result.skipped} bad rows were skipped (see problems.csv); they are not scored."
+        )
     return ReportData(
         title=f"{district.name}接诉即办月度报告 Monthly 12345 report",
         district=district.name,

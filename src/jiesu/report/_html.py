@@ -69,9 +69,11 @@ def _sort_key(row: ScoreRow) -> tuple[int, int, str]:
 
 def _scorecard(data: ReportData) -> str:
     out = [
-        '<section id="scorecard"><h2>成绩排名 Ranked scorecard</h2>'
-        "<p class='legend'>括号内为与全区平均值之差（非环比）· the bracketed figure is the difference from "
-        "the district average of rated units, not a change from last month</p>"
+        (
+            '<section id="scorecard"><h2>成绩排名 Ranked scorecard</h2>'
+            "<p class='legend'>括号内为与全区平均值之差（非环比）· the bracketed figure is the difference from "
+            "the district average of rated units, not a change from last month</p>"
+        )
     ]
     order = {group: i for i, group in enumerate(data.group_order)}
     rows = sorted(
@@ -124,9 +126,15 @@ def _audit(data: ReportData) -> str:
     if not data.audit:
         return ""
     out = ["<section id='audit'><h2>派单核验与超期 Dispatch audit and overdue tickets</h2><table>"]
-    out.append("<tr><th class='t'>单位 unit</th><th>派单不一致 mismatched</th><th>超期 overdue</th></tr>")
-    for name, (mismatched, overdue) in sorted(data.audit.items(), key=lambda kv: (-sum(kv[1]), kv[0])):
-        out.append(f"<tr><td class='t'>{escape(name)}</td><td>{mismatched}</td><td>{overdue}</td></tr>")
+    out.append(
+        "<tr><th class='t'>单位 unit</th><th>派单不一致 mismatched</th><th>超期 overdue</th></tr>"
+    )
+    for name, (mismatched, overdue) in sorted(
+        data.audit.items(), key=lambda kv: (-sum(kv[1]), kv[0])
+    ):
+        out.append(
+            f"<tr><td class='t'>{escape(name)}</td><td>{mismatched}</td><td>{overdue}</td></tr>"
+        )
     out.append("</table></section>")
     return "".join(out)
 

@@ -199,5 +199,8 @@ def report_data(run: MonthlyRun) -> ReportData:
         data,
         title="示例区接诉即办月度报告 Monthly 12345 report",
         district="示例区 (fictional sample district)",
-        notes=("All data are generated: the district, its units and every complaint are fictional.", *data.notes),
+        notes=(
+            "All data are generated: the district, its units and every complaint are fictional.",
+            *data.notes,
+        ),
     )

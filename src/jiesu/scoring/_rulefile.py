@@ -159,7 +159,8 @@ def line_of(text: str, field: str) -> int | None:
         if key in found:
             return found[key]
         parts.pop()
-    return None
+    inside = [line for key, line in found.items() if key.startswith(f"{field}.")]
+    return min(inside, default=None)
 
 
 # ------------------------------------------------------------------------------------- reading

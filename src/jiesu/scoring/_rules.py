@@ -7,6 +7,7 @@ import functools
 import importlib.resources
 import re
 import tomllib
+from collections.abc import Mapping  # noqa: TC003 - field types resolve at run time (cattrs)
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -30,7 +31,7 @@ from jiesu.scoring._components import (
 from jiesu.scoring._rulefile import RuleFileError, line_of, parse, unknown_key
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Iterator
 
 __all__ = ["Grade", "Points", "Rules", "Weights", "require_three_rates", "to_decimal"]
 
@@ -192,6 +193,14 @@ def _tuple(value: Any) -> Any:  # noqa: ANN401 - any sequence, checked later
     return tuple(value) if isinstance(value, list) else value
 
 
+def _decimals(value: Mapping[str, Decimal]) -> FrozenMap[str, Decimal]:
+    return freeze(value)
+
+
+def _point_rules(value: Mapping[str, PointsRule]) -> FrozenMap[str, PointsRule]:
+    return freeze(value)
+
+
 def _weights(value: Weights | Mapping[str, Decimal]) -> Weights:
     return value if isinstance(value, Weights) else Weights(by_name=value)
 
@@ -272,12 +281,12 @@ class Rules:
     )
     thresholds: Weights = attrs.field(factory=Weights, converter=_weights)
     declared: tuple[Component, ...] = attrs.field(default=(), converter=_tuple)
-    points_rules: Mapping[str, PointsRule] = attrs.field(factory=FrozenMap, converter=freeze)
+    points_rules: Mapping[str, PointsRule] = attrs.field(factory=FrozenMap, converter=_point_rules)
     checklist: tuple[ChecklistItem, ...] = attrs.field(default=(), converter=_tuple)
-    response_values: Mapping[str, Decimal] = attrs.field(factory=_yes_no, converter=freeze)
-    resolution_values: Mapping[str, Decimal] = attrs.field(factory=_yes_no, converter=freeze)
+    response_values: Mapping[str, Decimal] = attrs.field(factory=_yes_no, converter=_decimals)
+    resolution_values: Mapping[str, Decimal] = attrs.field(factory=_yes_no, converter=_decimals)
     satisfaction_values: Mapping[str, Decimal] = attrs.field(
-        factory=_satisfaction_values, converter=freeze
+        factory=_satisfaction_values, converter=_decimals
     )
     unreachable: CallbackPolicy = "exclude"
     refused: CallbackPolicy = "exclude"
@@ -728,8 +737,13 @@ def _exact(
     """A finite Decimal with at most 6 decimal places, within ``low..high`` when given."""
     if not _is(value, Decimal) or not value.is_finite():  # type: ignore[attr-defined] # Decimal, checked
         yield RuleError("must be a Decimal", field=key, value=value)
-        return
-    number: Decimal = value  # type: ignore[assignment] # checked above
+    else:
+        yield from _bounded(key, value, low=low, high=high)  # type: ignore[arg-type] # checked above
+
+
+def _bounded(
+    key: str, number: Decimal, *, low: Decimal | None, high: Decimal | None
+) -> Iterator[RuleError]:
     if number.as_tuple().exponent < -_MAX_PLACES:  # type: ignore[operator] # finite, checked above
         yield RuleError(
             f"must have at most {_MAX_PLACES} decimal places (write the value exactly)",

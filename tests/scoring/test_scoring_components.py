@@ -749,3 +749,45 @@ def test_bulk_paths_refuse_components_they_cannot_count_yet() -> None:
 
 def test_line_of_skips_comments_and_blank_lines() -> None:
     assert line_of("# a comment\n\n[weights]\n# closure\nclosure = 1\n", "weights.closure") == 5
+
+
+_SIX = st.decimals(min_value=0, max_value=1, places=6)
+
+
+@given(
+    w=st.tuples(_SIX, _SIX).filter(lambda p: p[0] + p[1] <= 1),
+    basically=_SIX,
+    answered=st.integers(1, 5000),
+    data=st.data(),
+)
+def test_six_decimal_rules_score_the_same_exactly_and_in_the_tally(
+    w: tuple[Decimal, Decimal], basically: Decimal, answered: int, data: st.DataObject
+) -> None:
+    weights = {"response": w[0], "resolution": w[1], "satisfaction": 1 - w[0] - w[1]}
+    rules = attrs.evolve(
+        Rules(),
+        weights=weights,
+        satisfaction_values={
+            "satisfied": Decimal(1),
+            "basically_satisfied": basically,
+            "dissatisfied": Decimal(0),
+        },
+    )
+    c, s = (data.draw(st.integers(0, answered)) for _ in range(2))
+    m = data.draw(st.integers(0, answered))
+    b = data.draw(st.integers(0, answered - m))
+    counts = {
+        "tickets": answered,
+        "answered": answered,
+        "contacted": c,
+        "solved": s,
+        "satisfied": m,
+        "basically_satisfied": b,
+    }
+    score = Tally.from_counts(["X"], ["2025-03"], [counts]).scores(rules).get("X", "2025-03")
+    expected = rules.composite(
+        response=Decimal(100 * c) / answered,
+        resolution=Decimal(100 * s) / answered,
+        satisfaction=(Decimal(100 * m) + 100 * basically * b) / answered,
+    )
+    assert score.composite == expected

@@ -791,3 +791,18 @@ def test_six_decimal_rules_score_the_same_exactly_and_in_the_tally(
         satisfaction=(Decimal(100 * m) + 100 * basically * b) / answered,
     )
     assert score.composite == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("a = " + "[" * 5000 + "]" * 5000, "maximum recursion depth"),
+        ("a = " + "9" * 5000, "Exceeds the limit"),
+        ("[weights\n", "Expected ']'"),
+    ],
+)
+def test_hostile_toml_is_a_rules_error(text: str, reason: str) -> None:
+    with pytest.raises(
+        RuleFileError, match=rf"^hostile.toml(:1)?: toml: not valid TOML: {re.escape(reason)}"
+    ):
+        Rules.from_toml_text(text, file="hostile.toml")

@@ -96,6 +96,8 @@ class RuleFileError(RuleError):
         problems: The problems, in line order.
     """
 
+    __module__ = "jiesu.scoring"
+
     def __init__(self, file: str, problems: Sequence[Problem]) -> None:
         """Build the error; its field and value are those of the first problem."""
         self.file = file

@@ -415,11 +415,14 @@ class Rules:
             >>> Rules.from_toml_text('[weights]\nresponse = 0.2\nresolution = 0.4\nsatisfation = 0.3')
             Traceback (most recent call last):
             ...
-            jiesu.scoring._rulefile.RuleFileError: <rules>:4: weights.satisfation: unknown key 'satisfation'; did you mean 'satisfaction'? (got 0.3)
+            jiesu.scoring.RuleFileError: <rules>:4: weights.satisfation: unknown key 'satisfation'; did you mean 'satisfaction'? (got 0.3)
         """  # noqa: E501 - the doctest shows the whole message
         try:
             data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+        except (
+            ValueError,
+            RecursionError,
+        ) as exc:  # TOMLDecodeError, too many digits, deep nesting
             found = re.search(r"line (\d+)", str(exc))
             row = f"{file}:{found.group(1)}" if found else file
             raise RuleFileError(

@@ -318,7 +318,10 @@ def test_threshold_family_on_tally() -> None:
 
 def test_scalar_composite_agrees_with_tally() -> None:
     rng = np.random.default_rng(7)
-    for rules in (Rules.preset(n) for n in Rules.presets()):
+    three = (Rules.preset(n) for n in Rules.presets())  # the bulk paths count the three rates
+    for rules in (
+        r for r in three if tuple(r.weights) == ("response", "resolution", "satisfaction")
+    ):
         for _ in range(40):
             answered = int(rng.integers(1, 500))
             c, s, m = (int(x) for x in rng.integers(0, answered + 1, 3))

@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from jiesu.errors import Problem, RuleError, ValidationError, ValidationReport
 from jiesu.model import Unit
-from jiesu.scoring._rules import Points, Rules
+from jiesu.scoring._rules import Points, Rules, require_three_rates
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -125,6 +125,7 @@ STATE_COUNTS: Final = _state_matrix()
 
 def _answer_vectors(rules: Rules) -> tuple[IntArray, IntArray, IntArray, IntArray, int]:
     """Per-count integer vectors: valid callbacks and the scaled response/resolution/satisfaction sums."""
+    require_three_rates(rules)
     values = [*rules.response_values.values(), *rules.resolution_values.values()]
     values += list(rules.satisfaction_values.values())
     digits = max(max(-v.as_tuple().exponent, 0) for v in values)  # type: ignore[operator] # finite values

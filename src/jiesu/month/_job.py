@@ -255,8 +255,8 @@ class MonthJob:
         >>> from jiesu.sample import generate_export
         >>> job = MonthJob(District.sample())
         >>> result = job.run(generate_export(n=40, seed=3), period="2025-03", now="2025-04-10T00:00:00+08:00")
-        >>> result.tickets.num_rows, bool(result.problems)
-        (40, False)
+        >>> result.tickets.num_rows, result.summary.counts["tickets"], bool(result.problems)
+        (50, 40, False)
     """
 
     district: District

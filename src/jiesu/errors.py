@@ -19,15 +19,19 @@ Examples:
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = [
     "AmbiguousRoute",
     "AmbiguousRouteError",
     "CalendarCoverageError",
     "CalendarError",
+    "DataFileError",
     "DataFormatError",
     "ErrorPolicy",
     "JiesuError",
@@ -124,6 +128,10 @@ class JiesuError(Exception):
             return self.reason
         return f"{self.field}: {self.reason} (got {self._shown})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by state, so that the error survives a process pool with its message and attributes."""
+        return (_restore, (type(self), self.args, self.__dict__.copy()))
+
 
 class ValidationError(JiesuError, ValueError):
     """A value failed validation (校验失败): wrong type, naive datetime, unknown code, empty id."""
@@ -193,6 +201,55 @@ class RuleError(JiesuError, ValueError):
 
 class DataFormatError(JiesuError, ValueError):
     """A file or document is malformed (数据格式错误): the field is its path (file, key or JSON path)."""
+
+
+class DataFileError(DataFormatError):
+    """Every problem found in one data file (数据文件错误), raised at once.
+
+    Each problem's ``row`` is where it is: ``file:line`` for TOML files, the file for JSON (whose problems
+    name a JSON path as their field). The message lists one problem per line as
+    ``file:line: field: reason (got value)`` (without the value when it is ``None``: a missing key).
+
+    Args:
+        source: The file (or text) the problems were found in.
+        problems: The problems, in file order.
+
+    Attributes:
+        source: The file the problems were found in.
+        problems: The problems, in file order.
+
+    Examples:
+        >>> from jiesu.errors import DataFileError, Problem
+        >>> err = DataFileError("p.toml", [Problem("p.toml:3", "warn_fraction", "0.2x", "must be a number")])
+        >>> print(err)
+        p.toml:3: warn_fraction: must be a number (got '0.2x')
+        >>> err.problems[0].row
+        'p.toml:3'
+    """
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        """Build the error from the file and its problems."""
+        self.source = source
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self._listing(), field=source)
+
+    def _listing(self) -> str:
+        lines = self.lines()
+        if len(lines) == 1:
+            return lines[0]
+        head = f"{len(lines)} problems in {self.source}"
+        return head + ":\n" + "\n".join(f"  {line}" for line in lines)
+
+    def _message(self) -> str:
+        return self.reason
+
+    def lines(self) -> list[str]:
+        """One ``file:line: field: reason (got value)`` line per problem."""
+        return [
+            f"{p.row}: {p.field}: {p.reason}"
+            + ("" if p.value is None else f" (got {_show(p.value, personal=False)})")
+            for p in self.problems
+        ]
 
 
 class MissingDependencyError(JiesuError, ImportError):
@@ -303,6 +360,14 @@ class ValidationReport(JiesuError, ValueError):
     def __bool__(self) -> bool:
         """Whether any problem was found."""
         return bool(self.problems)
+
+
+def _restore(cls: type[JiesuError], args: tuple[Any, ...], state: dict[str, Any]) -> JiesuError:
+    """Rebuild a pickled error from its class, its message and its attributes."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 # Names used in the architecture notes, kept as aliases of the ``...Error`` classes.

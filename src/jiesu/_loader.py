@@ -187,8 +187,10 @@ def parse_toml(text: str | bytes, *, source: str) -> Doc:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         reason = re.sub(r"\s*\(at .*\)$", "", str(exc))
-        line = int(match.group(1)) if match else None
-        column = f", column {match.group(2)}" if match else ""
+        if match:
+            line, column = int(match.group(1)), f", column {match.group(2)}"
+        else:
+            line, column = text.count("\n") + 1, ", at end of document"
         raise _fail(source, f"invalid TOML: {reason}{column}", line=line) from None
     except RecursionError:
         raise _fail(source, "invalid TOML: nested too deeply") from None

@@ -93,7 +93,9 @@ def dotted(path: KeyPath, *, json_path: bool = False) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            name = part if _BARE.match(part) or not (set(part) & set(".[]\"' ")) else json.dumps(part)
+            name = (
+                part if _BARE.match(part) or not (set(part) & set(".[]\"' ")) else json.dumps(part)
+            )
             out += f".{name}" if out else name
     return out or "(file)"
 
@@ -148,7 +150,9 @@ class Doc:
         return dotted(path, json_path=self.json)
 
 
-def _fail(source: str, reason: str, value: object = None, *, line: int | None = None) -> DataFileError:
+def _fail(
+    source: str, reason: str, value: object = None, *, line: int | None = None
+) -> DataFileError:
     where = source if line is None else f"{source}:{line}"
     return DataFileError(source, [Problem(where, "(file)", value, reason)])
 
@@ -464,7 +468,13 @@ CONVERTER.register_structure_hook(dt.date, _date)
 
 @attrs.frozen
 class ValueKind(Generic[T]):
-    """An exact value type for :meth:`Table.get`, with the placeholder returned when the value is bad."""
+    """An exact value type for :meth:`Table.get`, with the placeholder returned when the value is bad.
+
+    Attributes:
+        structure: Checks a value and returns it (raises ``_WrongTypeError`` with the reason).
+        placeholder: Returned in place of a bad or missing value (a problem is recorded).
+        name: The type's name in messages about lists (``"TOML date"`` → "must be a list of TOML dates").
+    """
 
     structure: Callable[[object], T]
     placeholder: T
@@ -495,13 +505,13 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
-STR: Final[ValueKind[str]] = ValueKind(_via(str), "", "a string")
-BOOL: Final[ValueKind[bool]] = ValueKind(_via(bool), False, "true or false")  # noqa: FBT003 - a placeholder value
-INT: Final[ValueKind[int]] = ValueKind(_via(int), 0, "an integer")
-NUMBER: Final[ValueKind[float]] = ValueKind(_via(float), 0.0, "a number")
-DATE: Final[ValueKind[dt.date]] = ValueKind(_via(dt.date), dt.date(1, 1, 1), "a TOML date")
-DATE_OR_ISO: Final[ValueKind[dt.date]] = ValueKind(_iso_date, dt.date(1, 1, 1), "a date")
-STRS: Final[ValueKind[tuple[str, ...]]] = ValueKind(_strings, (), "a list of strings")
+STR: Final[ValueKind[str]] = ValueKind(_via(str), "", "string")
+BOOL: Final[ValueKind[bool]] = ValueKind(_via(bool), False, "boolean")  # noqa: FBT003 - a placeholder value
+INT: Final[ValueKind[int]] = ValueKind(_via(int), 0, "integer")
+NUMBER: Final[ValueKind[float]] = ValueKind(_via(float), 0.0, "number")
+DATE: Final[ValueKind[dt.date]] = ValueKind(_via(dt.date), dt.date(1, 1, 1), "TOML date")
+DATE_OR_ISO: Final[ValueKind[dt.date]] = ValueKind(_iso_date, dt.date(1, 1, 1), "date")
+STRS: Final[ValueKind[tuple[str, ...]]] = ValueKind(_strings, (), "list of strings")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -582,9 +592,7 @@ class Table:
         """Record a problem at ``key`` (or at the table itself)."""
         self.reader.problem(self.path if key is None else self.at(key), reason, value)
 
-    def check_keys(
-        self, allowed: Collection[str], *, required: Collection[str] = ()
-    ) -> None:
+    def check_keys(self, allowed: Collection[str], *, required: Collection[str] = ()) -> None:
         """Refuse unknown keys (with the nearest allowed key suggested) and missing required ones."""
         for key in self.data:
             if key not in allowed:
@@ -638,6 +646,20 @@ class Table:
         except JiesuError as exc:
             self.problem(key, exc.reason, self.data[key])
             return None
+
+    def each(self, key: str, kind: ValueKind[T]) -> list[T]:
+        """Each element of the array at ``key``, of exactly ``kind``; empty when absent.
+
+        Every bad element is a problem at its own index (``working_days[2]``).
+        """
+        if key not in self.data:
+            return []
+        value = self.data[key]
+        if not isinstance(value, list):
+            self.problem(key, f"must be a list of {kind.name}s", value)
+            return []
+        items = Table(self.reader, self.at(key), {})
+        return [items.check(i, item, kind) for i, item in enumerate(value)]
 
     def table(self, key: str, *, required: bool = False) -> Table:
         """The sub-table at ``key``; an empty table when absent (with a problem when required)."""

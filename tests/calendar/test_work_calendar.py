@@ -319,8 +319,10 @@ def test_overlay_file_problems_all_at_once(tmp_path: Path) -> None:
         CalendarOverlay.from_toml(path)
     lines = [line.removeprefix(str(tmp_path) + "/") for line in info.value.lines()]  # type: ignore[attr-defined]  # a DataFileError
     assert lines == [
-        "unit.toml:3: workingdays: unknown key 'workingdays'; did you mean 'working_days'? "
-        "allowed: days_off, every_day, hours, hours_by_date, name, source, working_days",
+        (
+            "unit.toml:3: workingdays: unknown key 'workingdays'; did you mean 'working_days'? "
+            "allowed: days_off, every_day, hours, hours_by_date, name, source, working_days"
+        ),
         "unit.toml:1: name: must be a non-empty string (got ' ')",
         "unit.toml:13: days_off[0].end: must not be before start 2025-01-09 (got datetime.date(2025, 1, 8))",
         "unit.toml:5: working_days[1]: must be a TOML date (YYYY-MM-DD, unquoted) (got '2025-01-05')",

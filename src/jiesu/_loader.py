@@ -12,7 +12,7 @@ catalogue and units, areas and swap zones, return policies, scoring rules) is wr
   (:meth:`Reader.raise_if_any`). :meth:`Reader.root` gives the document's top :class:`Table`.
 - :class:`Table` checks keys (:meth:`Table.check_keys`: unknown keys refused with the nearest known key
   suggested) and reads values with exact types (:meth:`Table.get` with :data:`STR`, :data:`BOOL`,
-  :data:`INT`, :data:`NUMBER`, :data:`DATE`, :data:`DATE_OR_ISO`, :data:`STRS`): ``"false"`` is not a
+  :data:`INT`, :data:`NUMBER`, :data:`DATE`, :data:`TEXT`, :data:`DATE_OR_ISO`, :data:`STRS`): ``"false"`` is not a
   boolean, ``"0.2x"`` is not a number, ``1`` is not a string. A wrong or missing value is recorded as a
   problem and a placeholder is returned, so a loader reads the whole file, calls ``raise_if_any`` and only
   then builds its objects.
@@ -64,6 +64,7 @@ __all__ = [
     "NUMBER",
     "STR",
     "STRS",
+    "TEXT",
     "Doc",
     "KeyPath",
     "Reader",
@@ -495,6 +496,13 @@ def _iso_date(value: object) -> dt.date:
     return _date(value, None)
 
 
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        msg = "must be a non-empty string"
+        raise _WrongTypeError(msg)
+    return value
+
+
 def _strings(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         msg = "must be a list of strings"
@@ -511,6 +519,7 @@ INT: Final[ValueKind[int]] = ValueKind(_via(int), 0, "integer")
 NUMBER: Final[ValueKind[float]] = ValueKind(_via(float), 0.0, "number")
 DATE: Final[ValueKind[dt.date]] = ValueKind(_via(dt.date), dt.date(1, 1, 1), "TOML date")
 DATE_OR_ISO: Final[ValueKind[dt.date]] = ValueKind(_iso_date, dt.date(1, 1, 1), "date")
+TEXT: Final[ValueKind[str]] = ValueKind(_text, "", "non-empty string")
 STRS: Final[ValueKind[tuple[str, ...]]] = ValueKind(_strings, (), "list of strings")
 
 
@@ -558,7 +567,7 @@ class Reader:
         if isinstance(value, dict):
             return Table(self, path, value)
         self.problem(path, "must be a table" if not self.doc.json else "must be an object", value)
-        return Table(self, path, {})
+        return Table(self, path, {}, broken=True)
 
 
 class Table:
@@ -570,11 +579,14 @@ class Table:
         data: Its content.
     """
 
-    def __init__(self, reader: Reader, path: KeyPath, data: dict[str, Any]) -> None:
-        """Wrap ``data`` found at ``path``."""
+    def __init__(
+        self, reader: Reader, path: KeyPath, data: dict[str, Any], *, broken: bool = False
+    ) -> None:
+        """Wrap ``data`` found at ``path``; ``broken`` when it stands for a refused value."""
         self.reader = reader
         self.path = path
         self.data = data
+        self.broken = broken
 
     def __contains__(self, key: object) -> bool:
         """Whether the table has ``key``."""
@@ -599,24 +611,52 @@ class Table:
                 self.problem(key, suggest(key, allowed))
         for key in required:
             if key not in self.data:
-                self.problem(key, "missing key")
+                self.missing(key)
 
     @overload
-    def get(self, key: str, kind: ValueKind[T]) -> T: ...
+    def get(
+        self, key: str, kind: ValueKind[T], *, check: Callable[[T], str | None] | None = None
+    ) -> T: ...
     @overload
-    def get(self, key: str, kind: ValueKind[T], default: D) -> T | D: ...
-    def get(self, key: str, kind: ValueKind[T], default: object = _REQUIRED) -> object:
+    def get(
+        self,
+        key: str,
+        kind: ValueKind[T],
+        default: D,
+        *,
+        check: Callable[[T], str | None] | None = None,
+    ) -> T | D: ...
+    def get(
+        self,
+        key: str,
+        kind: ValueKind[T],
+        default: object = _REQUIRED,
+        *,
+        check: Callable[[T], str | None] | None = None,
+    ) -> object:
         """The value of ``key``, of exactly ``kind``; ``default`` when absent.
 
         A missing required key or a value of the wrong type records a problem and returns the kind's
-        placeholder; the loader raises the problems before building anything.
+        placeholder; the loader raises the problems before building anything. ``check`` (run only on a
+        value of the right type) returns the reason a value is refused, or ``None``.
         """
         if key not in self.data:
             if default is _REQUIRED:
-                self.problem(key, "missing key")
+                self.missing(key)
                 return kind.placeholder
             return default
-        return self.check(key, self.data[key], kind)
+        before = len(self.reader.problems)
+        value = self.check(key, self.data[key], kind)
+        if check is not None and len(self.reader.problems) == before:
+            reason = check(value)
+            if reason is not None:
+                self.problem(key, reason, value)
+        return value
+
+    def missing(self, key: str) -> None:
+        """Record that the required ``key`` is missing (unless the table itself was already refused)."""
+        if not self.broken:
+            self.problem(key, "missing key")
 
     def check(self, key: str | int, value: object, kind: ValueKind[T]) -> T:
         """``value`` (found at ``key``) as ``kind``, or the placeholder with a problem recorded."""
@@ -635,7 +675,7 @@ class Table:
         """
         if key not in self.data:
             if required:
-                self.problem(key, "missing key")
+                self.missing(key)
             return None
         before = len(self.reader.problems)
         value = self.check(key, self.data[key], kind)
@@ -665,7 +705,7 @@ class Table:
         """The sub-table at ``key``; an empty table when absent (with a problem when required)."""
         if key not in self.data:
             if required:
-                self.problem(key, "missing key")
+                self.missing(key)
             return Table(self.reader, self.at(key), {})
         return self.reader.table(self.at(key), self.data[key])
 
@@ -673,7 +713,7 @@ class Table:
         """The array of tables at ``key`` (``[[key]]``); empty when absent (a problem when required)."""
         if key not in self.data:
             if required:
-                self.problem(key, "missing key")
+                self.missing(key)
             return []
         value = self.data[key]
         if not isinstance(value, list):

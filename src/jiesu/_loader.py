@@ -702,11 +702,14 @@ class Table:
         return [items.check(i, item, kind) for i, item in enumerate(value)]
 
     def table(self, key: str, *, required: bool = False) -> Table:
-        """The sub-table at ``key``; an empty table when absent (with a problem when required)."""
+        """The sub-table at ``key``; an empty table when absent (with a problem when required).
+
+        An absent or refused table reports no missing keys of its own: the problem is the table.
+        """
         if key not in self.data:
             if required:
                 self.missing(key)
-            return Table(self.reader, self.at(key), {})
+            return Table(self.reader, self.at(key), {}, broken=True)
         return self.reader.table(self.at(key), self.data[key])
 
     def tables(self, key: str, *, required: bool = False) -> list[Table]:

@@ -237,7 +237,7 @@ class DataFileError(DataFormatError):
         lines = self.lines()
         if len(lines) == 1:
             return lines[0]
-        head = f"{len(lines)} problems in {self.source}"
+        head = f"{self.source}: {len(lines)} problems"
         return head + ":\n" + "\n".join(f"  {line}" for line in lines)
 
     def _message(self) -> str:

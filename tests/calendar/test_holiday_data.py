@@ -836,7 +836,7 @@ BAD = [
     (
         "workdays = []\n",
         (
-            r"^3 problems in bad\.toml:\n  bad\.toml:1: workdays: unknown key 'workdays'; allowed: amendments, year\n"
+            r"^bad\.toml: 3 problems:\n  bad\.toml:1: workdays: unknown key 'workdays'; allowed: amendments, year\n"
             r"  bad\.toml: year: missing key\n  bad\.toml: amendments: missing key$"
         ),
     ),

@@ -291,7 +291,7 @@ def test_overlay_validation_and_toml(tmp_path: Path) -> None:
     path.write_text('name = "x"\nsource = "y"\n[[days_off]]\nname = "a"\n', encoding="utf-8")
     with pytest.raises(
         DataFormatError,
-        match=r"2 problems in .*liangshan\.toml:\n  .*liangshan\.toml:3: days_off\[0\]\.start: missing key\n"
+        match=r"liangshan\.toml: 2 problems:\n  .*liangshan\.toml:3: days_off\[0\]\.start: missing key\n"
         r"  .*liangshan\.toml:3: days_off\[0\]\.end: missing key$",
     ):
         CalendarOverlay.from_toml(path)

@@ -208,9 +208,11 @@ def test_policy_validation_and_files(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError) as info:
         ReturnPolicy.from_toml(path, name="city")
     assert [p.reason for p in info.value.problems] == [  # type: ignore[attr-defined]  # a DataFileError
-        "unknown key 'windows'; did you mean 'window_from'? allowed: after_window, allowed_reasons, "
-        "arbiter, assumed, clock_restarts, max_returns, reason_required, source, window_from, "
-        "window_workdays",
+        (
+            "unknown key 'windows'; did you mean 'window_from'? allowed: after_window, allowed_reasons, "
+            "arbiter, assumed, clock_restarts, max_returns, reason_required, source, window_from, "
+            "window_workdays"
+        ),
         "must be a non-negative integer",
     ]
     path.write_text("city = 1\n", encoding="utf-8")

@@ -76,6 +76,7 @@ __all__ = [
     "read_json",
     "read_toml",
     "suggest",
+    "undotted",
 ]
 
 KeyPath = tuple[str | int, ...]
@@ -99,6 +100,19 @@ def dotted(path: KeyPath, *, json_path: bool = False) -> str:
             )
             out += f".{name}" if out else name
     return out or "(file)"
+
+
+_TOKEN: Final = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def undotted(text: str) -> KeyPath:
+    """The path of a dotted field name (the inverse of :func:`dotted` for plain keys).
+
+    Examples:
+        >>> undotted("rule[3].co_handlers[0]")
+        ('rule', 3, 'co_handlers', 0)
+    """
+    return tuple(int(m.group(1)) if m.group(1) else m.group(2) for m in _TOKEN.finditer(text))
 
 
 def suggest(key: str, allowed: Collection[str]) -> str:

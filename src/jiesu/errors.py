@@ -203,55 +203,6 @@ class DataFormatError(JiesuError, ValueError):
     """A file or document is malformed (数据格式错误): the field is its path (file, key or JSON path)."""
 
 
-class DataFileError(DataFormatError):
-    """Every problem found in one data file (数据文件错误), raised at once.
-
-    Each problem's ``row`` is where it is: ``file:line`` for TOML files, the file for JSON (whose problems
-    name a JSON path as their field). The message lists one problem per line as
-    ``file:line: field: reason (got value)`` (without the value when it is ``None``: a missing key).
-
-    Args:
-        source: The file (or text) the problems were found in.
-        problems: The problems, in file order.
-
-    Attributes:
-        source: The file the problems were found in.
-        problems: The problems, in file order.
-
-    Examples:
-        >>> from jiesu.errors import DataFileError, Problem
-        >>> err = DataFileError("p.toml", [Problem("p.toml:3", "warn_fraction", "0.2x", "must be a number")])
-        >>> print(err)
-        p.toml:3: warn_fraction: must be a number (got '0.2x')
-        >>> err.problems[0].row
-        'p.toml:3'
-    """
-
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
-        """Build the error from the file and its problems."""
-        self.source = source
-        self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__(self._listing(), field=source)
-
-    def _listing(self) -> str:
-        lines = self.lines()
-        if len(lines) == 1:
-            return lines[0]
-        head = f"{self.source}: {len(lines)} problems"
-        return head + ":\n" + "\n".join(f"  {line}" for line in lines)
-
-    def _message(self) -> str:
-        return self.reason
-
-    def lines(self) -> list[str]:
-        """One ``file:line: field: reason (got value)`` line per problem."""
-        return [
-            f"{p.row}: {p.field}: {p.reason}"
-            + ("" if p.value is None else f" (got {_show(p.value, personal=False)})")
-            for p in self.problems
-        ]
-
-
 class MissingDependencyError(JiesuError, ImportError):
     """An optional dependency is not installed (缺少可选依赖); the message names the extra to install.
 
@@ -368,6 +319,60 @@ def _restore(cls: type[JiesuError], args: tuple[Any, ...], state: dict[str, Any]
     Exception.__init__(error, *args)
     error.__dict__.update(state)
     return error
+
+
+class DataFileError(DataFormatError, ValidationReport):
+    """Every problem found in one data file (数据文件错误), raised at once.
+
+    Each problem's ``row`` is where it is: ``file:line`` for TOML files, the file for JSON (whose problems
+    name a JSON path as their field). The message lists one problem per line as
+    ``file:line: field: reason (got value)`` (without the value when it is ``None``: a missing key). It is
+    both a :class:`DataFormatError` and a :class:`ValidationReport`, so either ``except`` catches it.
+
+    Args:
+        source: The file (or text) the problems were found in.
+        problems: The problems, in file order.
+        total: How many entries the file has (default: how many places have a problem).
+
+    Attributes:
+        source: The file the problems were found in.
+        problems: The problems, in file order.
+
+    Examples:
+        >>> from jiesu.errors import DataFileError, Problem
+        >>> err = DataFileError("p.toml", [Problem("p.toml:3", "warn_fraction", "0.2x", "must be a number")])
+        >>> print(err)
+        p.toml:3: warn_fraction: must be a number (got '0.2x')
+        >>> err.problems[0].row, isinstance(err, ValidationReport)
+        ('p.toml:3', True)
+    """
+
+    def __init__(
+        self, source: str, problems: Sequence[Problem], *, total: int | None = None
+    ) -> None:
+        """Build the error from the file and its problems."""
+        self.source = source
+        self.problems = tuple(problems)
+        self.total = len({p.row for p in self.problems}) if total is None else total
+        JiesuError.__init__(self, self._listing(), field=source)
+
+    def _listing(self) -> str:
+        lines = self.lines()
+        if len(lines) == 1:
+            return lines[0]
+        head = f"{self.source}: {len(lines)} problems"
+        return head + ":\n" + "\n".join(f"  {line}" for line in lines)
+
+    def _message(self) -> str:
+        return self.reason
+
+    def lines(self) -> list[str]:
+        """One ``file:line: field: reason (got value)`` line per problem."""
+        return [
+            f"{p.row}: {p.field}: {p.reason}"
+            + ("" if p.value is None else f" (got {_show(p.value, personal=False)})")
+            for p in self.problems
+        ]
 
 
 # Names used in the architecture notes, kept as aliases of the ``...Error`` classes.

@@ -85,7 +85,7 @@ def mask(value: object) -> str:
 
 def _show(value: object, *, personal: bool) -> str:
     """Render a value for a message: masked when personal, shortened when long."""
-    if personal:
+    if personal and value is not None:
         return repr(mask(value))
     text = repr(value)
     if len(text) > _MAX_VALUE_CHARS:

@@ -183,7 +183,7 @@ def _mutated(change: Any) -> str:
         ),
         (
             lambda d: d["events"][1].__setitem__("colour", "red"),
-            r"^\$\.events\[1\]\.colour: unknown field \(got 'red'\)$",
+            r"^\$\.events\[1\]\.colour: unknown field \(got None\)$",
         ),
         (
             lambda d: d["events"][1].pop("mode"),
@@ -231,7 +231,7 @@ def _mutated(change: Any) -> str:
             lambda d: d.__setitem__("lifecycle", 3),
             r"^\$\.lifecycle: must be a lifecycle name \(got 3\)$",
         ),
-        (lambda d: d.__setitem__("extra", 3), r"^\$\.extra: unknown field \(got 3\)$"),
+        (lambda d: d.__setitem__("extra", 3), r"^\$\.extra: unknown field \(got None\)$"),
         (
             lambda d: d["complaint"].pop("channel"),
             r"^\$\.complaint\.channel: missing field \(got None\)$",
@@ -274,7 +274,7 @@ def _mutated(change: Any) -> str:
         ),
         (
             lambda d: d["complaint"]["caller"].__setitem__("email", "a@b"),
-            r"^\$\.complaint\.caller\.e\*\*\*: unknown field \(got 'a\*\*\*'\)$",
+            r"^\$\.complaint\.caller\.e\*\*\*: unknown field \(got None\)$",
         ),
         (
             lambda d: d["complaint"].__setitem__("caller", {"withheld": False}),

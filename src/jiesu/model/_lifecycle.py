@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
+from jiesu._frozen import FrozenMap
 from jiesu._loader import BOOL, STR, TEXT, Doc, Reader, Table, parse_toml, read_toml
 from jiesu.errors import RuleError, TransitionError, ValidationError
 from jiesu.model._duration import Duration
@@ -297,20 +298,20 @@ class Lifecycle:
     guards: tuple[tuple[str, Guard], ...] = attrs.field(
         default=(), converter=_to_guards, validator=_guards_check
     )
-    _index: dict[tuple[str, str], tuple[Transition, ...]] = attrs.field(
+    _index: Mapping[tuple[str, str], tuple[Transition, ...]] = attrs.field(
         init=False, eq=False, hash=False
     )
-    _states: dict[str, State] = attrs.field(init=False, eq=False, hash=False)
-    _guards: dict[str, tuple[Guard, ...]] = attrs.field(init=False, eq=False, hash=False)
+    _states: Mapping[str, State] = attrs.field(init=False, eq=False, hash=False)
+    _guards: Mapping[str, tuple[Guard, ...]] = attrs.field(init=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         """Index the table by (state, event kind), and the custom guards by event kind."""
-        object.__setattr__(self, "_index", _index(self.transitions))
-        object.__setattr__(self, "_states", {s.name: s for s in self.states})
+        object.__setattr__(self, "_index", FrozenMap(_index(self.transitions)))
+        object.__setattr__(self, "_states", FrozenMap({s.name: s for s in self.states}))
         guards: dict[str, tuple[Guard, ...]] = {}
         for kind, guard in self.guards:
             guards[kind] = (*guards.get(kind, ()), guard)
-        object.__setattr__(self, "_guards", guards)
+        object.__setattr__(self, "_guards", FrozenMap(guards))
 
     def __repr__(self) -> str:
         """Show the lifecycle by name."""

@@ -9,6 +9,7 @@ import functools
 import json
 import logging
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
@@ -40,7 +41,7 @@ from jiesu.model._lifecycle import Lifecycle
 from jiesu.model._ticket import Ticket
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
 SCHEMA_VERSION: Final = 1
 """The version of the serialized form (序列化版本), written as ``schema_version`` in every document."""
@@ -119,8 +120,8 @@ def _fixed(seconds: int) -> pendulum.FixedTimezone:
 
 
 @functools.cache
-def _members(cls: type[LabelledEnum]) -> dict[str, LabelledEnum]:
-    return {m.value: m for m in cls}
+def _members(cls: type[LabelledEnum]) -> Mapping[str, LabelledEnum]:
+    return MappingProxyType({m.value: m for m in cls})
 
 
 def _structure_enum(value: object, cls: type[LabelledEnum]) -> LabelledEnum:

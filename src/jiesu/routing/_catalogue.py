@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
+from jiesu._frozen import FrozenMap
 from jiesu._loader import Doc, read_toml, suggest, undotted
 from jiesu.errors import DataFileError, Problem, ValidationError
 from jiesu.model import LabelledEnum, Unit, UnitKind
 from jiesu.routing._coords import File, PathLike, as_path
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
 __all__ = ["Catalogue", "Category", "Rule", "RuleKind", "Units", "load_units"]
 
@@ -118,11 +119,11 @@ class Units:
 
     units: tuple[Unit, ...]
     source: str | None = None
-    _by_code: dict[str, Unit] = attrs.field(init=False, eq=False, repr=False)
+    _by_code: Mapping[str, Unit] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         """Index the units by code."""
-        object.__setattr__(self, "_by_code", {u.code: u for u in self.units})
+        object.__setattr__(self, "_by_code", FrozenMap({u.code: u for u in self.units}))
 
     def __getitem__(self, code: str) -> Unit:
         """The unit with ``code``.
@@ -376,16 +377,16 @@ class Catalogue:
     source: str | None = None
     backstop_unit: str | None = None
     path: str | None = None
-    _cats: dict[str, Category] = attrs.field(init=False, eq=False, repr=False)
-    _by_cat: dict[str, tuple[Rule, ...]] = attrs.field(init=False, eq=False, repr=False)
+    _cats: Mapping[str, Category] = attrs.field(init=False, eq=False, repr=False)
+    _by_cat: Mapping[str, tuple[Rule, ...]] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         """Index the categories and rules by category code."""
-        object.__setattr__(self, "_cats", {c.code: c for c in self.categories})
+        object.__setattr__(self, "_cats", FrozenMap({c.code: c for c in self.categories}))
         by_cat: dict[str, list[Rule]] = {}
         for rule in self.rules:
             by_cat.setdefault(rule.category, []).append(rule)
-        object.__setattr__(self, "_by_cat", {k: tuple(v) for k, v in by_cat.items()})
+        object.__setattr__(self, "_by_cat", FrozenMap({k: tuple(v) for k, v in by_cat.items()}))
 
     @classmethod
     def from_toml(cls, path: PathLike, *, units: Units | PathLike | None = None) -> Catalogue:

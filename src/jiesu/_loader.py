@@ -366,7 +366,7 @@ class _Scanner:
 
     def value(self, path: KeyPath) -> None:
         text = self.text
-        if self.pos >= len(text):
+        if self.pos >= len(text):  # pragma: no cover - defensive: valid TOML has a value here
             return
         char = text[self.pos]
         if char == "{":
@@ -417,7 +417,7 @@ class _Scanner:
         quote = text[self.pos]
         triple = text.startswith(quote * 3, self.pos)
         self.pos += 3 if triple else 1
-        while self.pos < len(text):
+        while self.pos < len(text):  # pragma: no branch - valid TOML closes every string
             char = text[self.pos]
             if char == "\\" and quote == '"':
                 self.pos += 2

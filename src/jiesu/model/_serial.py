@@ -400,8 +400,6 @@ def _document_problems(doc: object, cls: type[T]) -> tuple[T | None, list[tuple[
         return _structure_document(doc, cls), []
     except _STRUCTURE_ERRORS as exc:
         return None, list(_problems(exc, "$"))
-    except RecursionError:
-        return None, [("$", "nested too deeply", None)]
 
 
 def _parse_json(text: object) -> tuple[object, tuple[str, str, object] | None]:

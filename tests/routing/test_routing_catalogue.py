@@ -349,3 +349,16 @@ parent = "A"
     )
     with pytest.raises(ValidationReport, match="categories have at most three levels"):
         Catalogue.from_toml(path)
+
+
+def test_a_parent_of_the_wrong_type_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "cat.toml"
+    path.write_text(
+        '[catalogue]\nname = "c"\nversion = "1"\neffective_from = 2025-01-01\n'
+        '[[category]]\ncode = "01"\nname = "一"\nparent = [1]\n'
+        '[[rule]]\ncategory = "01"\nkind = "backstop"\neffective_from = 2025-01-01\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFormatError) as info:
+        Catalogue.from_toml(path)
+    assert str(info.value) == "cat.toml:8: category[0].parent: must be a non-empty string (got [1])"

@@ -166,7 +166,8 @@ def test_missing_file(tmp_path: Path) -> None:
     bad = tmp_path / "latin.geojson"
     bad.write_bytes(b'{"type": "FeatureCollection", "name": "\xe9"}')
     with pytest.raises(
-        DataFormatError, match=r"^latin\.geojson:1: \(file\): not UTF-8 text \(byte 39\) \(got b'\\xe9'\)$"
+        DataFormatError,
+        match=r"^latin\.geojson:1: \(file\): not UTF-8 text \(byte 39\) \(got b'\\xe9'\)$",
     ):
         Territory.from_geojson(bad)
     bad.write_bytes(b'\xef\xbb\xbf{"type": "FeatureCollection", "features": []}')
@@ -609,3 +610,15 @@ def test_lone_point_in_a_cell_beyond_the_limit() -> None:
     res = t.locate_many([116.294921875], [39.896484375])
     assert res.status.tolist() == ["refused"]
     assert t.locate(116.294921875, 39.896484375).status is LocateStatus.REFUSED
+
+
+def test_an_unknown_geometry_type_is_a_feature_problem(tmp_path: Path) -> None:
+    doc = collection(feature({"code": "A"}, {"type": "x", "coordinates": []}))
+    with pytest.raises(ValidationReport) as info:
+        Territory.from_geojson(write(tmp_path, doc))
+    assert info.value.lines() == [
+        (
+            "t.geojson: $.features[0].geometry: not a geometry (Unknown geometry type: 'x') "
+            "(got \"{'type': 'x', 'coordinates': []}\")"
+        )
+    ]

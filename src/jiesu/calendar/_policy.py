@@ -200,8 +200,8 @@ class DeadlinePolicy:
         return _read(read_toml(path))
 
     @classmethod
-    def from_text(cls, text: str, source: str = "<text>") -> DeadlinePolicy:
-        r"""Read a policy from TOML text (解析时限规则); ``source`` names it in errors.
+    def from_text(cls, text: str | bytes, source: str = "<text>") -> DeadlinePolicy:
+        r"""Read a policy from TOML text or UTF-8 bytes (解析时限规则); ``source`` names it in errors.
 
         Examples:
             >>> from jiesu.errors import DataFileError

@@ -343,8 +343,8 @@ class Lifecycle:
         return _parse(read_toml(path))
 
     @classmethod
-    def from_toml_text(cls, text: str, *, where: str = "<text>") -> Lifecycle:
-        """Load a lifecycle from TOML text (从文本加载流转规则), naming it ``where`` in errors."""
+    def from_toml_text(cls, text: str | bytes, *, where: str = "<text>") -> Lifecycle:
+        """Load a lifecycle from TOML text or UTF-8 bytes (从文本加载流转规则), naming it ``where`` in errors."""
         return _parse(parse_toml(text, source=where))
 
     def with_guards(

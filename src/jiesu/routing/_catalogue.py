@@ -240,6 +240,10 @@ def _read_units(path: File) -> tuple[list[Unit], list[Problem], str | None]:
             )
         except ValidationError as exc:
             problems.append(Problem(file, f"{key}.{exc.field}", exc.value, exc.reason))
+            if isinstance(
+                table.get("code"), str
+            ):  # still a known code: no cascade of unknown parents
+                seen.add(table["code"])
             continue
         if unit.code in seen:
             problems.append(Problem(file, f"{key}.code", unit.code, "duplicate unit code"))
@@ -515,12 +519,17 @@ def _categories(tables: list[dict[str, Any]], file: str, problems: list[Problem]
         _unknown(table, key, _CATEGORY_KEYS, file, problems)
         code = _str(table, "code", file, key, problems, required=True)
         _str(table, "name", file, key, problems, required=True)
+        parent = _str(table, "parent", file, key, problems, required=False)
         if code is None:
             continue
         if code in found:
             problems.append(Problem(file, f"{key}.code", code, "duplicate category code"))
             continue
-        found[code] = {**table, "_key": key}
+        found[code] = {
+            **table,
+            "parent": parent,
+            "_key": key,
+        }  # a parent of the wrong type is dropped
     cats: list[Category] = []
     for code, table in found.items():
         parent = table.get("parent")

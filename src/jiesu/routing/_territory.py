@@ -839,7 +839,7 @@ def _feature_parts(
         ValueError,
         KeyError,
         IndexError,
-        shapely.errors.GEOSException,
+        shapely.errors.ShapelyError,
     ) as exc:
         problems.append(
             Problem(where, "geometry", _short(feature.get("geometry")), f"not a geometry ({exc})")

@@ -60,7 +60,7 @@ def _mutable_inside(obj: object, path: str, seen: set[int]) -> list[str]:
         for i, value in enumerate(obj):
             found += _mutable_inside(value, f"{path}[{i}]", seen)
     elif attrs.has(type(obj)):
-        for field in attrs.fields(type(obj)):
+        for field in attrs.fields(type(obj)):  # type: ignore[arg-type]  # attrs.has checked it
             if (type(obj), field.name) in _MEMO:
                 continue
             found += _mutable_inside(getattr(obj, field.name), f"{path}.{field.name}", seen)

@@ -645,3 +645,36 @@ def test_extension_limits_as_data() -> None:
 def test_a_working_day_of_a_round_the_clock_unit_is_24_hours() -> None:
     duty = CAL.with_overlay(CalendarOverlay.twenty_four_seven("值班室", "值班制度"))
     assert convert(Duration(1, "working_days"), TimeUnit.WORKING_HOURS, duty) == 24.0
+
+
+def test_policy_file_values_out_of_range_all_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(
+        'name = "x"\nsource = "s"\nwarn_fraction = 1.5\nmax_extension_count = -1\n'
+        'assumed = ["warn_fraction", "restart_on_redispach"]\n[[limits]]\nmilestone = "reply"\n'
+        'starts_at = "dispatch"\nduration = "5wd"\nkinds = ["complaint", "moan"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFormatError) as info:
+        DeadlinePolicy.from_toml(path)
+    lines = [line.removeprefix(str(tmp_path) + "/") for line in info.value.lines()]  # type: ignore[attr-defined]  # a DataFileError
+    assert lines[:3] == [
+        "p.toml:3: warn_fraction: must be at least 0 and less than 1 (got 1.5)",
+        "p.toml:4: max_extension_count: must not be negative (got -1)",
+        (
+            "p.toml:5: assumed[1]: unknown key 'restart_on_redispach'; did you mean 'restart_on_redispatch'? allowed: "
+            "assumed, limits, max_extension, max_extension_count, max_extension_total, name, "
+            "restart_on_redispatch, source, title, warn_fraction (got 'restart_on_redispach')"
+        ),
+    ]
+    assert lines[3].startswith("p.toml:10: limits[0].kinds: unknown Kind; allowed: ")
+    assert lines[3].endswith("(got ['complaint', 'moan'])")
+
+
+def test_limits_built_in_code_check_their_lists() -> None:
+    with pytest.raises(ValidationError, match=r"^kinds: must be a list of kinds \(got 'all'\)$"):
+        Limit("reply", "5wd", "dispatch", kinds="all")
+    with pytest.raises(
+        ValidationError, match=r"^urgencies: must be a list of urgencies \(got 1\)$"
+    ):
+        Limit("reply", "5wd", "dispatch", urgencies=1)

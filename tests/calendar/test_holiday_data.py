@@ -830,6 +830,14 @@ def test_a_user_adds_a_year_and_an_amendment(tmp_path: Path) -> None:
 
 BAD = [
     (
+        GOOD.replace("workdays = [2027-02-20]\n", "").replace("holidays = [", "holiday = ["),
+        (
+            r"^bad\.toml: 3 problems:\n  bad\.toml:3: holiday: unknown key 'holiday'; did you mean 'holidays'\? "
+            r"allowed: amendments, holidays, notice, workdays, year\n  bad\.toml: holidays: missing key\n"
+            r"  bad\.toml: workdays: missing key$"
+        ),
+    ),
+    (
         "year = 2027\n[notice\n",
         r"^bad\.toml:2: \(file\): invalid TOML: Expected ']' at the end of a table declaration, column 8$",
     ),

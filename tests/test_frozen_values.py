@@ -8,6 +8,7 @@ mappings), so no caller can change them for the whole process.
 
 from __future__ import annotations
 
+import inspect
 import pickle
 from collections.abc import Mapping
 from typing import Any
@@ -132,3 +133,25 @@ def test_catalogue_and_router_lookups_cannot_be_changed() -> None:
 def test_the_walker_finds_mutable_containers() -> None:
     assert _mutable_inside((1, {"a": 1}, [2]), "x", set()) == ["x[1]", "x[2]"]
     assert _mutable_inside(attrs.evolve(CACHED["lifecycle"]), "l", set()) == []
+
+
+def _public_attrs_classes() -> list[type]:
+    import jiesu.calendar  # noqa: PLC0415 - the packages whose classes are checked
+    import jiesu.model  # noqa: PLC0415 - the packages whose classes are checked
+    import jiesu.routing  # noqa: PLC0415 - the packages whose classes are checked
+
+    found = []
+    for module in (jiesu.model, jiesu.calendar, jiesu.routing):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if isinstance(obj, type) and attrs.has(obj):
+                found.append(obj)
+    return found
+
+
+@pytest.mark.parametrize("cls", _public_attrs_classes(), ids=lambda c: c.__name__)
+def test_evolve_can_rebuild_every_public_class(cls: type) -> None:
+    """``attrs.evolve`` calls ``cls(**fields)`` by alias: the constructor must take every one of them."""
+    params = set(inspect.signature(cls).parameters)
+    aliases = {a.alias for a in attrs.fields(cls) if a.init}
+    assert aliases <= params

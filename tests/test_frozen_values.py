@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import pytest
 
-from jiesu.calendar import DeadlinePolicy, HolidayData, group_holidays
+from jiesu.calendar import DeadlinePolicy, HolidayData, WorkCalendar, group_holidays
 from jiesu.calendar._policy import PRESETS
 from jiesu.model import Lifecycle
 from jiesu.routing import Catalogue, ReturnPolicy, Router, Territory, load_units
@@ -34,6 +34,7 @@ CACHED: dict[str, Any] = {
     **{f"deadlines-{name}": DeadlinePolicy.preset(name) for name in PRESETS},
     **{f"returns-{name}": ReturnPolicy.preset(name) for name in ReturnPolicy.presets()},
     "holidays": HolidayData.bundled(),
+    "calendar": WorkCalendar.china(),
 }
 SHARED: dict[str, Any] = {
     "units": load_units(data_file("units.toml")),
@@ -43,7 +44,10 @@ SHARED: dict[str, Any] = {
     ),
     "router": _ROUTER,
 }
-_MEMO = {(Territory, "_cache")}  # a lazily built index memo, not part of the value (eq=False)
+_MEMO = {  # memos, not part of the value (eq=False): a lazily built index, the warn-once flags
+    (Territory, "_cache"),
+    (WorkCalendar, "_warned"),
+}
 
 
 def _mutable_inside(obj: object, path: str, seen: set[int]) -> list[str]:

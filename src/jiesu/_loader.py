@@ -35,6 +35,7 @@ coercion the default converter would make.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import difflib
 import json
@@ -297,10 +298,11 @@ class _Scanner:
         self.pos = 0
         self.lines: dict[KeyPath, int] = {}
         self.arrays: dict[KeyPath, int] = {}
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
 
     @property
     def line(self) -> int:
-        return self.text.count("\n", 0, self.pos) + 1
+        return bisect.bisect_right(self.starts, self.pos)
 
     def skip(self, *, newlines: bool) -> None:
         text = self.text

@@ -241,7 +241,8 @@ class Problem:
     """One failure in a batch (问题行): where it is, which field, what value, and why.
 
     Attributes:
-        row: The row index (0-based) or record key in the batch.
+        row: The row index (0-based) or record key in the batch; in a data file, where the problem is
+            (``file:line``, or the file where a JSON path names the place).
         field: The offending field or column.
         value: The offending value (already masked when personal).
         reason: What is wrong.

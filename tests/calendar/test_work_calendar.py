@@ -297,16 +297,51 @@ def test_overlay_validation_and_toml(tmp_path: Path) -> None:
     path.write_text('name = "x"\nsource = "y"\nevery_day = true\n', encoding="utf-8")
     assert CalendarOverlay.from_toml(path).hours is None
     path.write_text('name = "x"\nsource = "y"\n[[days_off]]\nname = "a"\n', encoding="utf-8")
-    with pytest.raises(DataFormatError, match=r"liangshan\.toml: days_off: malformed overlay"):
+    with pytest.raises(
+        DataFormatError,
+        match=r"liangshan\.toml: 2 problems:\n  .*liangshan\.toml:3: days_off\[0\]\.start: missing key\n"
+        r"  .*liangshan\.toml:3: days_off\[0\]\.end: missing key$",
+    ):
         CalendarOverlay.from_toml(path)
     path.write_text('name = "x"\nsource = "y"\nhours = "9-12"\n', encoding="utf-8")
     with pytest.raises(
-        DataFormatError, match=r"liangshan\.toml: hours: malformed overlay.*\(got '9-12'\)"
+        DataFormatError,
+        match=r"liangshan\.toml:3: hours: each interval must read .*\(got '9-12'\)$",
     ):
         CalendarOverlay.from_toml(path)
     path.write_text("name = [", encoding="utf-8")
-    with pytest.raises(DataFormatError, match=r"liangshan\.toml: \(file\): cannot be read as TOML"):
+    with pytest.raises(DataFormatError, match=r"liangshan\.toml:1: \(file\): invalid TOML"):
         CalendarOverlay.from_toml(path)
+
+
+def test_overlay_file_problems_all_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "unit.toml"
+    path.write_text(
+        'name = " "\nsource = "y"\nworkingdays = [2025-01-04]\nevery_day = "false"\n'
+        'working_days = [2025-01-04, "2025-01-05"]\nhours = ["08:00-12:00"]\n'
+        '[hours_by_date]\n"2025-02-30" = "09:00-10:00"\n"2025-01-04" = 1\n'
+        '[[days_off]]\nname = "a"\nstart = 2025-01-09\nend = 2025-01-08\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFormatError) as info:
+        CalendarOverlay.from_toml(path)
+    lines = [line.removeprefix(str(tmp_path) + "/") for line in info.value.lines()]  # type: ignore[attr-defined]  # a DataFileError
+    assert lines == [
+        (
+            "unit.toml:3: workingdays: unknown key 'workingdays'; did you mean 'working_days'? "
+            "allowed: days_off, every_day, hours, hours_by_date, name, source, working_days"
+        ),
+        "unit.toml:1: name: must be a non-empty string (got ' ')",
+        "unit.toml:13: days_off[0].end: must not be before start 2025-01-09 (got datetime.date(2025, 1, 8))",
+        "unit.toml:5: working_days[1]: must be a TOML date (YYYY-MM-DD, unquoted) (got '2025-01-05')",
+        "unit.toml:8: hours_by_date.2025-02-30: must be an ISO date (YYYY-MM-DD) (got '2025-02-30')",
+        "unit.toml:9: hours_by_date.2025-01-04: must be a string (got 1)",
+        "unit.toml:4: every_day: must be true or false (got 'false')",
+    ]
+    path.write_text('name = "x"\nsource = "y"\nhours = ["08:00-12:00"]\n', encoding="utf-8")
+    hours = CalendarOverlay.from_toml(path).hours
+    assert hours is not None
+    assert hours.default == ((8 * 3600, 12 * 3600),)
 
 
 def test_group_half_day_holidays() -> None:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import csv
-import difflib
 import functools
 import io
 import json
-import re
 import tempfile
 import tomllib
 import zoneinfo
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 import attrs
 
 from jiesu.calendar import DeadlinePolicy, WorkCalendar
+from jiesu._loader import NUMBER, STRS, TEXT, Doc, Reader, read_toml
 from jiesu.errors import DataFormatError, JiesuError, Problem, ValidationReport
 from jiesu.model import CRS, Lifecycle
 from jiesu.routing import Catalogue, Router, Territory, Units, load_units
@@ -96,30 +95,6 @@ MANIFEST_KEYS: Final[tuple[tuple[str, str, bool, str], ...]] = (
 
 _KEYS: Final = {key: (kind, required) for key, kind, required, _ in MANIFEST_KEYS}
 _CRS_CODES: Final = tuple(c.value for c in CRS)
-_KEY_LINE: Final = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*|\"[^\"]*\")\s*=")
-
-
-def _suggest(key: str, allowed: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown key{hint} allowed: {', '.join(allowed)}"
-
-
-def _lines(text: str) -> dict[str, int]:
-    """The 1-based line of each top-level key (and of each ``[columns]`` key as ``columns.KEY``)."""
-    out: dict[str, int] = {}
-    table = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            table = stripped.strip("[] ")
-            out.setdefault(table, number)
-            continue
-        match = _KEY_LINE.match(line)
-        if match:
-            key = match.group(1).strip('"')
-            out.setdefault(f"{table}.{key}" if table else key, number)
-    return out
 
 
 class _Collector:
@@ -140,57 +115,29 @@ class _Collector:
         self.add(file, error.field or "", error.value, error.reason)
 
 
-def _read_manifest(path: Path, found: _Collector) -> tuple[dict[str, Any], dict[str, int]]:
-    name = path.name
-    try:
-        raw = path.read_bytes()
-    except (
-        OSError
-    ) as exc:  # pragma: no cover - the file vanished or became unreadable after the check
-        raise DataFormatError(
-            f"cannot be read ({exc.__class__.__name__})", field=name, value=str(path)
-        ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataFormatError(
-            f"is not UTF-8 (byte {exc.start}); save the manifest as UTF-8",
-            field=name,
-            value=str(path),
-        ) from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFormatError(f"is not valid TOML: {exc}", field=name, value=str(path)) from None
-    lines = _lines(text)
-    allowed = tuple(_KEYS)
-    for key in doc:
-        if key not in _KEYS:
-            found.add(f"{name}:{lines.get(key, 1)}", key, doc[key], _suggest(key, allowed))
-    for key, (kind, required) in _KEYS.items():
-        where = f"{name}:{lines.get(key, 1)}"
-        if key not in doc:
-            if required:
-                found.add(where, key, None, "required key is missing")
+def _read_manifest(path: Path, found: _Collector) -> tuple[dict[str, Any], Doc]:
+    """The manifest's keys, checked on the shared loader: unknown keys, exact types, required keys."""
+    doc = read_toml(path, source=path.name)
+    reader = Reader(doc)
+    root = reader.root()
+    root.check_keys(tuple(_KEYS), required=[k for k, (_, required) in _KEYS.items() if required])
+    for key, (kind, _) in _KEYS.items():
+        if key not in root:
             continue
-        expected = _type_problem(kind, doc[key])
-        if expected:
-            found.add(where, key, doc[key], f"must be {expected}")
-    return doc, lines
-
-
-def _type_problem(kind: str, value: object) -> str | None:
-    """What a manifest value of ``kind`` must be, or ``None`` when it is that."""
-    if kind == "table":
-        ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
-        return None if ok else "a table of header = field strings"
-    if kind == "number":
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-        return None if ok else "a number of metres >= 0"
-    if kind == "file list":
-        ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
-        return None if ok else "a list of file names"
-    return None if isinstance(value, str) and value.strip() else "a non-empty string"
+        if kind == "table":
+            columns = reader.table((key,), root.data[key])
+            for header in columns:
+                columns.get(header, TEXT)
+        elif kind == "number":
+            root.get(
+                key, NUMBER, check=lambda v: None if v >= 0 else "must be a number of metres >= 0"
+            )
+        elif kind == "file list":
+            root.get(key, STRS)
+        else:
+            root.get(key, TEXT)
+    found.problems.extend(reader.problems)
+    return doc.data, doc
 
 
 @functools.cache
@@ -349,11 +296,10 @@ class _Folder:
     def __init__(self, manifest: Path) -> None:
         self.folder = manifest.parent
         self.found = _Collector()
-        self.doc, self.lines = _read_manifest(manifest, self.found)
-        self.name = manifest.name
+        self.doc, self.parsed = _read_manifest(manifest, self.found)
 
     def where(self, key: str) -> str:
-        return f"{self.name}:{self.lines.get(key, 1)}"
+        return self.parsed.where((key,))
 
     def choice(self, key: str, allowed: tuple[str, ...], reason: str) -> str | None:
         """A text key that must be one of ``allowed`` (``None`` when absent or bad)."""

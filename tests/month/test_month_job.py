@@ -4,6 +4,7 @@ import csv
 import shutil
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pendulum
@@ -11,7 +12,6 @@ import pyarrow as pa
 import pytest
 
 from jiesu.errors import ValidationError, ValidationReport
-from jiesu.model import Complaint, Ticket
 from jiesu.month import (
     District,
     MonthJob,
@@ -23,6 +23,9 @@ from jiesu.month import (
 )
 from jiesu.sample import EXPORT_HEADERS, export_rows, simulate_month, units
 from jiesu.scoring import ZH_HEADERS
+
+if TYPE_CHECKING:
+    from jiesu.model import Complaint, Ticket
 
 NOW = "2025-04-10T00:00:00+08:00"
 

@@ -7,7 +7,6 @@ import functools
 import io
 import json
 import tempfile
-import tomllib
 import zoneinfo
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -16,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 
-from jiesu.calendar import DeadlinePolicy, WorkCalendar
 from jiesu._loader import NUMBER, STRS, TEXT, Doc, Reader, read_toml
+from jiesu.calendar import DeadlinePolicy, WorkCalendar
 from jiesu.errors import DataFormatError, JiesuError, Problem, ValidationReport
 from jiesu.model import CRS, Lifecycle
 from jiesu.routing import Catalogue, Router, Territory, Units, load_units

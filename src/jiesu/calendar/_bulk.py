@@ -14,7 +14,10 @@ from jiesu.calendar._clock import (
     _NAT,
     ClockStatus,
     SlaTable,
+    _inverse,
     _np,
+    _position,
+    _status,
     convert,
     sla_status_many,
 )
@@ -23,7 +26,7 @@ from jiesu.model import Duration, Kind, Reopen, Ticket, TimeUnit, Urgency
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from numpy.typing import NDArray
 
@@ -95,6 +98,8 @@ class _Times:
         self.kind = np.zeros(n, dtype=np.intp)  # indices into Kind / Urgency members
         self.urgency = np.zeros(n, dtype=np.intp)
         self.cross = np.zeros(n, dtype=np.int8)  # families of the extensions: 1 natural, 2 working
+        self.ext_unit = np.full((n, 0), -1, dtype=np.int8)  # every extension, padded: unit index
+        self.ext_amount = np.zeros((n, 0))  # and amount, in order
 
 
 def _us(value: dt.datetime | None) -> int:
@@ -109,7 +114,7 @@ _KIND_INDEX: Final = {k: i for i, k in enumerate(_KINDS)}
 _URGENCY_INDEX: Final = {u: i for i, u in enumerate(_URGENCIES)}
 
 
-def _from_tickets(  # noqa: C901, PLR0912 - one pass that reads every fact of a ticket
+def _from_tickets(
     tickets: Sequence[object], calendar: WorkCalendar, *, restart: bool
 ) -> _Times:
     n = len(tickets)
@@ -117,6 +122,7 @@ def _from_tickets(  # noqa: C901, PLR0912 - one pass that reads every fact of a 
     cols = {name: [int(_NAT)] * n for name in _TIMES}
     returns: list[tuple[int, list[int]]] = []
     pauses: list[tuple[int, list[tuple[int, int]]]] = []
+    extended: list[tuple[int, tuple[Duration, ...]]] = []
     kinds = [0] * n
     urgencies = [0] * n
     received, dispatched, first = (
@@ -150,6 +156,7 @@ def _from_tickets(  # noqa: C901, PLR0912 - one pass that reads every fact of a 
         if ticket.pauses:
             pauses.append((i, [(_us(s), _us(e)) for s, e in ticket.pauses]))
         if ticket.extensions:
+            extended.append((i, ticket.extensions))
             _add_extensions(times, i, ticket.extensions, calendar)
     if bad:
         raise ValidationReport(bad, total=n)
@@ -157,11 +164,30 @@ def _from_tickets(  # noqa: C901, PLR0912 - one pass that reads every fact of a 
         times.at[name] = np.asarray(values, dtype=np.int64)
     times.kind = np.asarray(kinds, dtype=np.intp)
     times.urgency = np.asarray(urgencies, dtype=np.intp)
+    _pad(times, returns, pauses, extended)
+    return times
+
+
+def _pad(
+    times: _Times,
+    returns: list[tuple[int, list[int]]],
+    pauses: list[tuple[int, list[tuple[int, int]]]],
+    extended: list[tuple[int, tuple[Duration, ...]]],
+) -> None:
+    """Lay the few tickets with returns, pauses or extensions into padded 2-D arrays."""
+    n = times.n
     if returns:
         width = max(len(r) for _, r in returns)
         times.returns = np.full((n, width), _NAT, dtype=np.int64)
         for i, r in returns:
             times.returns[i, : len(r)] = r
+    if extended:
+        width = max(len(e) for _, e in extended)
+        times.ext_unit = np.full((n, width), -1, dtype=np.int8)
+        times.ext_amount = np.zeros((n, width))
+        for i, found in extended:
+            times.ext_unit[i, : len(found)] = [_UNITS.index(e.unit) for e in found]
+            times.ext_amount[i, : len(found)] = [float(e.amount) for e in found]
     if pauses:
         width = max(len(p) for _, p in pauses)
         times.pause_starts = np.full((n, width), _NAT, dtype=np.int64)
@@ -169,7 +195,6 @@ def _from_tickets(  # noqa: C901, PLR0912 - one pass that reads every fact of a 
         for i, p in pauses:
             times.pause_starts[i, : len(p)] = [s for s, _ in p]
             times.pause_ends[i, : len(p)] = [e for _, e in p]
-    return times
 
 
 def _add_extensions(
@@ -245,14 +270,111 @@ def _put(table: SlaTable, rows: NDArray[np.intp], part: SlaTable) -> None:
         getattr(table, name)[rows] = getattr(part, name)
 
 
+def _clocks(
+    calendar: WorkCalendar,
+    times: _Times,
+    rows: NDArray[np.intp],
+    limit: Limit,
+    stops: NDArray[np.int64],
+    *,
+    handling: bool,
+    now: dt.datetime,
+    warn_fraction: float,
+    extensions: NDArray[np.float64] | None = None,
+) -> SlaTable:
+    unit = limit.duration.unit
+    warn = limit.warn_before
+    return sla_status_many(
+        calendar,
+        _start(times, limit)[rows].view("datetime64[us]"),
+        float(limit.duration.amount),
+        unit,
+        now=now,
+        extensions=(times.extension[unit][rows] if extensions is None else extensions)
+        if handling
+        else None,
+        pause_starts=times.pause_starts[rows].view("datetime64[us]") if handling else None,
+        pause_ends=times.pause_ends[rows].view("datetime64[us]") if handling else None,
+        stops=stops.view("datetime64[us]"),
+        warn_before=None if warn is None else convert(warn, unit, calendar),
+        warn_fraction=warn_fraction,
+    )
+
+
+def _other_family(
+    calendar: WorkCalendar,
+    times: _Times,
+    rows: NDArray[np.intp],
+    limit: Limit,
+    stops: NDArray[np.int64],
+    *,
+    now: dt.datetime,
+    warn_fraction: float,
+) -> SlaTable:
+    """:func:`clock`'s rule for extensions in the other family, over whole arrays.
+
+    Each such extension moves the due time by its own amount counted in its own unit, in order; the
+    difference is then counted in the limit's unit as extension.
+    """
+    unit = limit.duration.unit
+    first = _clocks(
+        calendar, times, rows, limit, stops, handling=True, now=now, warn_fraction=warn_fraction
+    )
+    due = first.due.view(np.int64).copy()
+    natural = unit in _NATURAL
+    for j in range(times.ext_unit.shape[1]):  # one pass per extension position, not per row
+        for k, other in enumerate(_UNITS):
+            if (other in _NATURAL) == natural:
+                continue
+            sel = times.ext_unit[rows, j] == k
+            if sel.any():
+                moved = _inverse(
+                    calendar,
+                    other,
+                    _position(calendar, other, due[sel]) + times.ext_amount[rows[sel], j],
+                )
+                due[sel] = np.maximum(moved, due[sel])
+    start_due = first.due.view(np.int64)
+    ext = times.extension[unit][rows] + (
+        _position(calendar, unit, due) - _position(calendar, unit, start_due)
+    )
+    table = _clocks(
+        calendar,
+        times,
+        rows,
+        limit,
+        stops,
+        handling=True,
+        now=now,
+        warn_fraction=warn_fraction,
+        extensions=ext,
+    )
+    warn = (
+        np.full(rows.size, convert(limit.warn_before, unit, calendar))
+        if limit.warn_before is not None
+        else (float(limit.duration.amount) + ext) * warn_fraction
+    )
+    now_us = _np(now, "now").astype(np.int64)
+    status = _status(stops, due, now_us, table.remaining, warn)
+    due64 = due.view("datetime64[us]")
+    return SlaTable(
+        due=due64,
+        status=np.asarray(_CODES[:5])[status],
+        elapsed=table.elapsed,
+        remaining=table.remaining,
+        excluded=table.excluded,
+        paused=table.paused,
+        provisional=calendar.is_provisional_many(due64),
+    )
+
+
 def _kernel(
     policy: DeadlinePolicy,
     calendar: WorkCalendar,
     times: _Times,
     now: dt.datetime,
-    scalar: Callable[[int, str, Limit], SlaTable] | None = None,
 ) -> dict[str, SlaTable]:
-    """Every milestone's table: one ``sla_status_many`` call per limit; ``scalar`` for odd rows."""
+    """Every milestone's table: one ``sla_status_many`` call per limit (two for odd extensions)."""
     result: dict[str, SlaTable] = {}
     for milestone in dict.fromkeys(x.milestone for x in policy.limits):
         which = _combos(policy, milestone)[times.kind, times.urgency]
@@ -263,32 +385,27 @@ def _kernel(
             unit = limit.duration.unit
             start = _start(times, limit)
             mine = (which == index) & (start != _NAT)
-            if handling and scalar is not None:  # extensions in the other family: the scalar rule
+            stops = _stop(times, milestone, start)
+            odd = np.zeros_like(mine)
+            if handling:  # extensions in the other family than the limit's
                 family = 1 if unit in _NATURAL else 2
                 odd = mine & (times.cross != 0) & (times.cross != family)
                 mine &= ~odd
-                for row in np.flatnonzero(odd):
-                    _put(table, np.array([row]), scalar(int(row), milestone, limit))
-            rows = np.flatnonzero(mine)
-            if not rows.size:
-                continue
-            stops = _stop(times, milestone, start)[rows]
-            start = start[rows]
-            warn = limit.warn_before
-            part = sla_status_many(
-                calendar,
-                start.view("datetime64[us]"),
-                float(limit.duration.amount),
-                unit,
-                now=now,
-                extensions=times.extension[unit][rows] if handling else None,
-                pause_starts=times.pause_starts[rows].view("datetime64[us]") if handling else None,
-                pause_ends=times.pause_ends[rows].view("datetime64[us]") if handling else None,
-                stops=stops.view("datetime64[us]"),
-                warn_before=None if warn is None else convert(warn, unit, calendar),
-                warn_fraction=policy.warn_fraction,
-            )
-            _put(table, rows, part)
+            for pick, rule in ((mine, _clocks), (odd, _other_family)):
+                rows = np.flatnonzero(pick)
+                if rows.size:
+                    kwargs: dict[str, Any] = {} if rule is _other_family else {"handling": handling}
+                    part = rule(
+                        calendar,
+                        times,
+                        rows,
+                        limit,
+                        stops[rows],
+                        now=now,
+                        warn_fraction=policy.warn_fraction,
+                        **kwargs,
+                    )
+                    _put(table, rows, part)
         if milestone in _WINDOWS:
             table.status[table.status == ClockStatus.OVERDUE.value] = ClockStatus.CLOSED.value
         result[milestone] = table
@@ -309,9 +426,9 @@ def clocks_many(
     row is empty: status ``""``, due ``NaT``, elapsed, remaining and excluded ``NaN``. Every milestone the
     policy limits has a table. ``remaining``, ``elapsed`` and ``excluded`` are in each row's limit unit.
 
-    One pass reads each ticket's milestone times; the clocks are then computed over whole arrays. A ticket
-    with extensions in the other family than its limit (working days on a natural-day limit) goes through
-    :func:`clock`'s rule for it, row by row.
+    One pass reads each ticket's milestone times; the clocks are then computed over whole arrays, including
+    :func:`clock`'s rule for extensions in the other family than the limit (working days on a natural-day
+    limit).
 
     Raises:
         ValidationReport: Every item that is not a :class:`~jiesu.model.Ticket`.
@@ -320,21 +437,7 @@ def clocks_many(
     items = tickets if isinstance(tickets, (list, tuple)) else list(tickets)
     times = _from_tickets(items, calendar, restart=policy.restart_on_redispatch)
     _np(now, "now")
-
-    def scalar(row: int, milestone: str, limit: Limit) -> SlaTable:
-        del limit
-        found = policy.clocks(items[row], calendar, now=now)[milestone]
-        return SlaTable(
-            due=np.array([_np(found.due, "due")]),
-            status=np.array([found.status.value]),
-            elapsed=np.array([found.elapsed]),
-            remaining=np.array([found.remaining]),
-            excluded=np.array([found.paused]),
-            paused=np.array([found.is_paused]),
-            provisional=np.array([found.provisional]),
-        )
-
-    return _kernel(policy, calendar, times, now, scalar)
+    return _kernel(policy, calendar, times, now)
 
 
 # -------------------------------------------------------------------------------------------- frames

@@ -114,9 +114,7 @@ _KIND_INDEX: Final = {k: i for i, k in enumerate(_KINDS)}
 _URGENCY_INDEX: Final = {u: i for i, u in enumerate(_URGENCIES)}
 
 
-def _from_tickets(
-    tickets: Sequence[object], calendar: WorkCalendar, *, restart: bool
-) -> _Times:
+def _from_tickets(tickets: Sequence[object], calendar: WorkCalendar, *, restart: bool) -> _Times:
     n = len(tickets)
     times = _Times(n)
     cols = {name: [int(_NAT)] * n for name in _TIMES}
@@ -478,7 +476,19 @@ def _select(frame: Any, names: Mapping[str, str]) -> dict[str, NDArray[Any]]:  #
         for role in (*_TIMES, "paused_from", "paused_until")
         if names[role] in schema
     ]
-    exprs += [nw.col(names[role]).cast(nw.String).alias(role) for role in ("kind", "urgency")]
+    exprs += [  # codes mapped by the engine: member index, -1 for an unknown code or null
+        nw.col(names[role])
+        .cast(nw.String)
+        .replace_strict(
+            [m.value for m in members],
+            list(range(len(members))),
+            default=-1,
+            return_dtype=nw.Int8,
+        )
+        .fill_null(-1)
+        .alias(role)
+        for role, members in (("kind", _KINDS), ("urgency", _URGENCIES))
+    ]
     if names["extension_days"] in schema:
         exprs.append(
             nw.col(names["extension_days"]).cast(nw.Float64).fill_null(0).alias("extension_days")
@@ -488,21 +498,18 @@ def _select(frame: Any, names: Mapping[str, str]) -> dict[str, NDArray[Any]]:  #
 
 
 def _codes(
-    codes: NDArray[Any], members: tuple[Any, ...], column: str, problems: list[Problem]
+    frame: Any,  # noqa: ANN401 - a narwhals DataFrame
+    codes: NDArray[Any],
+    column: str,
+    problems: list[Problem],
 ) -> NDArray[np.intp]:
-    """Indices into ``members`` of each code; each unknown code's rows go to ``problems``."""
-    values, inverse = np.unique(codes.astype(str), return_inverse=True)
-    known = {m.value: i for i, m in enumerate(members)}
-    lookup = np.zeros(values.size, dtype=np.intp)
-    for j, value in enumerate(values.tolist()):  # one per distinct code, not per row
-        if value in known:
-            lookup[j] = known[value]
-        else:
-            problems += [
-                Problem(int(r), column, str(codes[r]), "unknown code")
-                for r in np.flatnonzero(inverse.reshape(-1) == j)
-            ]
-    out: NDArray[np.intp] = lookup[inverse.reshape(-1)]
+    """Member indices as the engine mapped them; each unknown code's row goes to ``problems``."""
+    index = codes.astype(np.intp)
+    bad = np.flatnonzero(index < 0)
+    if bad.size:
+        raw = frame[column].to_numpy()
+        problems += [Problem(int(r), column, str(raw[r]), "unknown code") for r in bad]
+    out: NDArray[np.intp] = np.where(index < 0, 0, index)
     return out
 
 
@@ -529,8 +536,8 @@ def _frame_times(
         times.pause_starts = picked["paused_from"].astype(np.int64)[:, None]
     if "paused_until" in picked:
         times.pause_ends = picked["paused_until"].astype(np.int64)[:, None]
-    times.kind = _codes(picked["kind"], _KINDS, names["kind"], problems)
-    times.urgency = _codes(picked["urgency"], _URGENCIES, names["urgency"], problems)
+    times.kind = _codes(frame, picked["kind"], names["kind"], problems)
+    times.urgency = _codes(frame, picked["urgency"], names["urgency"], problems)
     if problems:
         raise ValidationReport(sorted(problems, key=lambda p: p.row), total=n)
     if "extension_days" in picked:

@@ -23,6 +23,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE] + [str(
 
 import argparse  # noqa: E402 - after the sys.path fix above
 import datetime as dt  # noqa: E402 - after the sys.path fix above
+import functools  # noqa: E402 - after the sys.path fix above
 import subprocess  # noqa: E402 - after the sys.path fix above
 import time  # noqa: E402 - after the sys.path fix above
 from typing import Any  # noqa: E402 - after the sys.path fix above
@@ -99,7 +100,7 @@ def job_clocks(n: int) -> list[list[str]]:
     tables, t_many, m_many = measure(many)
     _, t_arrays, m_arrays = measure(arrays)
     milestones = len(tables)
-    rows = [
+    return [
         ["events-only loop (floor)", f"{n:,}", f"{t_events / n * 1e6:.2f}", "1.0×", "-", mib(m_events)],
         ["DeadlinePolicy.clocks per ticket", f"{n:,}", f"{t_scalar / n * 1e6:.1f}",
          _ratio(t_scalar, t_events), _ratio(t_scalar, t_arrays * milestones), mib(m_scalar)],
@@ -108,7 +109,6 @@ def job_clocks(n: int) -> list[list[str]]:
         [f"sla_status_many (1 of {milestones} milestones)", f"{int(started.sum()):,}",
          f"{t_arrays / n * 1e6:.2f}", _ratio(t_arrays, t_events), "1.0×", mib(m_arrays)],
     ]  # fmt: skip
-    return rows
 
 
 def _router() -> Router:
@@ -148,14 +148,20 @@ def job_routing(n: int) -> list[list[str]]:
             "crs": [c.location.crs.value if c.location else None for c in complaints],
             "received_at": [c.received_at.in_timezone("UTC") for c in complaints],
         },
-        schema_overrides={"lon": pl.Float64, "lat": pl.Float64, "received_at": pl.Datetime("us", "UTC")},
+        schema_overrides={
+            "lon": pl.Float64,
+            "lat": pl.Float64,
+            "received_at": pl.Datetime("us", "UTC"),
+        },
     )
     locate()
     route_frame(frame.head(10), router)
     _, t_locate, m_locate = measure(locate)
     batch, t_many, m_many = measure(lambda: router.route_many(complaints), repeat=2)
     out, t_frame, m_frame = measure(lambda: route_frame(frame, router))
-    same = [d.lead for d in batch.decisions] == out.filter(pl.col("status") != "refused")["lead_unit"].to_list()
+    same = [d.lead for d in batch.decisions] == out.filter(pl.col("status") != "refused")[
+        "lead_unit"
+    ].to_list()
     per = t_locate / len(located)
     return [
         ["Territory.locate_many (floor)", f"{len(located):,}", f"{per * 1e6:.2f}", "1.0×", "-", mib(m_locate)],
@@ -187,14 +193,15 @@ def ticket_table(items: list[Ticket], n: int) -> Any:  # noqa: ANN401 - a pyarro
         "paused_until": [us(t.pauses[0][1]) if t.pauses else None for t in items],
     }
     stamp = pa.timestamp("us", tz="UTC")
-    base = pa.table(
-        {
-            k: pa.array(v, type=pa.string() if k in ("kind", "urgency") else pa.float64() if k == "extension_days" else pa.int64()).cast(
-                stamp if k not in ("kind", "urgency", "extension_days") else pa.string() if k != "extension_days" else pa.float64()
-            )
-            for k, v in cols.items()
-        }
-    )  # fmt: skip
+
+    def column(name: str, values: list[Any]) -> Any:  # noqa: ANN401 - a pyarrow Array
+        if name in ("kind", "urgency"):
+            return pa.array(values, type=pa.string())
+        if name == "extension_days":
+            return pa.array(values, type=pa.float64())
+        return pa.array(values, type=pa.int64()).cast(stamp)
+
+    base = pa.table({name: column(name, values) for name, values in cols.items()})
     reps = -(-n // base.num_rows)
     return pa.concat_tables([base] * reps).slice(0, n).combine_chunks()
 
@@ -218,8 +225,15 @@ def job_frames(n: int, items: list[Ticket]) -> list[list[str]]:
     relation = duckdb.from_arrow(table)
     expected, t_numpy, m_numpy = measure(numpy_path)
     rows = [["numpy path (floor)", f"{n:,}", f"{t_numpy:.3f}", "1.0×", "-", mib(m_numpy)]]
-    for label, source in (("pyarrow Table", table), ("polars lazy", lazy), ("duckdb relation", relation)):
-        out, seconds, peak = measure(lambda s=source: sla_frame(s, policy, cal, now=NOW), repeat=2)
+    sources: tuple[tuple[str, Any], ...] = (
+        ("pyarrow Table", table),
+        ("polars lazy", lazy),
+        ("duckdb relation", relation),
+    )
+    for label, source in sources:
+        out, seconds, peak = measure(
+            functools.partial(sla_frame, source, policy, cal, now=NOW), repeat=2
+        )
         got = pl.DataFrame(out) if not isinstance(out, pl.DataFrame) else out
         due = got["reply_due"].dt.replace_time_zone(None).to_numpy().astype("datetime64[us]")
         want = expected["reply"].due
@@ -263,7 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     items = sample_tickets(min(n_tickets, 1_000))
     head = ["job", "rows", "seconds", "vs floor", "agrees", "peak MiB"]
     print_table("sla_frame on a ticket table", head, job_frames(n_frame, items))
-    print_table("Import time (fresh interpreter, best of 3)", ["import", "seconds", "loaded"], job_import())
+    print_table(
+        "Import time (fresh interpreter, best of 3)", ["import", "seconds", "loaded"], job_import()
+    )
     print(f"\ntotal {time.perf_counter() - start:.1f} s")
     return 0
 

@@ -574,6 +574,17 @@ def sla_frame(
     Raises:
         ValidationError: A required column is missing, or a time column is naive.
         ValidationReport: Every row with a missing ``received_at`` or an unknown kind or urgency code.
+
+    Examples:
+        >>> import datetime as dt, pendulum, pyarrow as pa
+        >>> from jiesu.calendar import DeadlinePolicy, WorkCalendar
+        >>> at = pa.array([dt.datetime(2025, 3, 3, 1)] * 2, pa.timestamp("us", tz="UTC"))
+        >>> table = pa.table({"received_at": at, "dispatched_at": at, "kind": ["complaint", "help"],
+        ...                   "urgency": ["normal", "normal"]})
+        >>> now = pendulum.datetime(2025, 3, 10, 9, tz="Asia/Shanghai")
+        >>> out = sla_frame(table, DeadlinePolicy.preset("jinan"), WorkCalendar.china(), now=now)
+        >>> out.column("reply_status").to_pylist(), out.column("reply_remaining").to_pylist()
+        (['due_soon', 'due_soon'], [0.625, 0.625])
     """
     import narwhals.stable.v2 as nw  # noqa: PLC0415 - frame machinery loads on first use
 

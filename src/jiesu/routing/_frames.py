@@ -177,6 +177,21 @@ def route_frame(  # noqa: C901, PLR0912, PLR0915 - one branch per rule kind, as 
 
     Raises:
         ValidationError: A required column is missing, ``received_at`` is naive, or ``on`` is naive.
+
+    Examples:
+        >>> import pendulum, polars as pl
+        >>> from jiesu.routing import Router
+        >>> from jiesu.sample import data_file
+        >>> router = Router.from_files(
+        ...     catalogue=data_file("catalogue.toml"),
+        ...     areas=data_file("areas.geojson"),
+        ...     units=data_file("units.toml"),
+        ... )
+        >>> table = pl.DataFrame({"category": ["03.01.01", "03.01.01"], "lon": [115.5327, None],
+        ...                       "lat": [38.8505, None], "crs": ["WGS84", None]})
+        >>> out = route_frame(table, router, on=pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai"))
+        >>> out.select("lead_unit", "mode", "status", "reason").rows()
+        [('S05', 'direct', 'routed', 'inside'), ('SLQ', 'via_district', 'backstop', 'no_location')]
     """
     import narwhals.stable.v2 as nw  # noqa: PLC0415 - frame machinery loads on first use
 

@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/routing.py
 	$(BIN)/python benchmarks/sample.py
 	$(BIN)/python benchmarks/bulk.py
+	$(BIN)/python benchmarks/exports.py
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet

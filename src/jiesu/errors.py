@@ -28,6 +28,7 @@ __all__ = [
     "AmbiguousRouteError",
     "CalendarCoverageError",
     "CalendarError",
+    "CoverageWarning",
     "DataFormatError",
     "ErrorPolicy",
     "JiesuError",
@@ -169,10 +170,21 @@ class CalendarCoverageError(CalendarError):
         self.last = last
         super().__init__(
             f"outside the calendar's covered range {first}..{last}; pass "
-            "beyond_coverage='weekdays' to treat such dates by weekday only",
+            "beyond_coverage='statutory' to follow the statutory holidays after the last notice, "
+            "or 'weekdays' to go by weekday only",
             field=field,
             value=value,
         )
+
+
+class CoverageWarning(UserWarning):
+    """The calendar is used where its data is running out or was filled in (日历覆盖提示).
+
+    Warned once per calendar: when a date from 1 November of the last notice year on is asked about
+    (the next year's notice, due about then, is not bundled and can still move late December), and when a
+    date past the notices is treated by weekday only (``beyond_coverage="weekdays"``: statutory holidays
+    such as 元旦 count as working days there).
+    """
 
 
 class RoutingError(JiesuError, LookupError):

@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 import pendulum
 
-from jiesu.calendar import sla_status_many
+from jiesu.calendar import SLA_COLUMNS, sla_frame
 from jiesu.errors import (
     JiesuError,
     MissingDependencyError,
@@ -19,7 +19,8 @@ from jiesu.errors import (
     ValidationError,
     ValidationReport,
 )
-from jiesu.model import CRS, Complaint, Location, Ticket, TimeUnit, aware
+from jiesu.model import Ticket, TimeUnit, aware
+from jiesu.routing import ROUTE_REASONS, route_frame
 from jiesu.scoring import ColumnMap, evaluate, period_many, tally_evaluations, tally_frame
 
 if TYPE_CHECKING:
@@ -317,7 +318,11 @@ class MonthJob:
         audit = self._audit(table, units, categories, bad)
         step(2)
         co_rows = _strings(table, "role") == "co_handler"
-        clocks = self._clocks(table, when, bad | co_rows)
+        clocks = (
+            self._clocks(table, when, bad | co_rows)
+            if objects is None
+            else self._ticket_clocks(objects, when, bad)
+        )
         step(3)
         periods = self._periods(table)
         scored = ~bad & (periods == period)
@@ -474,90 +479,92 @@ class MonthJob:
         reason[intake] = "即时办结或不予派单，无需派单 (answered at intake or not dispatched)"
         reason[~lead] = "协办行，不核验 (a co-handler row is not audited)"
         reason[bad] = "坏行，未核验 (bad row, not audited)"
-        complaints = []
-        for i in todo.tolist():
-            located = not (np.isnan(lons[i]) or np.isnan(lats[i]))
-            complaints.append(
-                Complaint(
-                    id=f"row-{i}",
-                    received_at=pendulum.instance(
-                        received[i].astype("datetime64[us]").astype(object), tz="UTC"
+        pa = _pa()
+        routed = route_frame(
+            pa.table(
+                {
+                    "category": pa.array(categories[todo].tolist(), type=pa.string()),
+                    "lon": pa.array(lons[todo], type=pa.float64(), from_pandas=True),
+                    "lat": pa.array(lats[todo], type=pa.float64(), from_pandas=True),
+                    "crs": pa.array(crs[todo].tolist(), type=pa.string()),
+                    "received_at": pa.array(received[todo], type=pa.timestamp("us")).cast(
+                        pa.timestamp("us", tz="UTC")
                     ),
-                    channel="phone",
-                    kind="complaint",
-                    urgency="normal",
-                    category=str(categories[i]),
-                    location=Location(float(lons[i]), float(lats[i]), CRS.parse(crs[i] or "WGS84"))
-                    if located
-                    else None,
-                )
-            )
-        batch = self.district.router.route_many(complaints)
-        for i, routed in zip(todo.tolist(), batch.rows, strict=True):
-            decision = routed.decision
-            if decision is None:
-                reason[i] = f"无法派单 (not routable): {routed.refusal}"
-                continue
-            needs_place = decision.rule is not None and decision.rule.kind.value == "territorial"
-            if needs_place and np.isnan(lons[i]):
-                reason[i] = "无坐标，属地规则无法核验 (no location for a territorial rule)"
-                continue
-            expected[i] = decision.lead
-            if decision.lead == units[i]:
-                outcome[i] = "match"
-                reason[i] = decision.reason_zh
-            else:
-                outcome[i] = "mismatch"
-                reason[i] = f"应派 {decision.lead}: {decision.reason_zh}"
+                }
+            ),
+            self.district.router,
+        )
+        lead = np.asarray(routed.column("lead_unit").to_pylist(), dtype=object)
+        status = np.asarray(routed.column("status").to_pylist(), dtype=object)
+        code = np.asarray(routed.column("reason").to_pylist(), dtype=object)
+        rule = np.asarray(routed.column("rule").to_pylist(), dtype=object)
+        text = np.asarray(
+            [
+                ROUTE_REASONS.get(c, c) + (f"；{r}" if r else "")
+                for c, r in zip(code.tolist(), rule.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+        refused = status == "refused"
+        placeless = code == "no_location"
+        reason[todo[refused]] = [
+            "无法派单 (not routable): " + str(c) for c in code[refused].tolist()
+        ]
+        reason[todo[placeless]] = "无坐标，属地规则无法核验 (no location for a territorial rule)"
+        checked = ~refused & ~placeless
+        rows = todo[checked]
+        expected[rows] = lead[checked]
+        same = lead[checked] == units[rows]
+        outcome[rows] = np.where(same, "match", "mismatch")
+        reason[rows] = np.where(
+            same,
+            text[checked],
+            [
+                "应派 " + str(u) + ": " + t
+                for u, t in zip(lead[checked].tolist(), text[checked].tolist(), strict=True)
+            ],
+        )
         return {"audit": outcome, "expected_unit": expected, "audit_reason": reason}
 
     # --------------------------------------------------------------------------------------- clocks
 
     def _clocks(
-        self, table: pa.Table, now: pendulum.DateTime, bad: np.ndarray[Any, Any]
+        self, table: pa.Table, now: pendulum.DateTime, skip: np.ndarray[Any, Any]
     ) -> dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
-        policy = self.district.deadlines
-        kinds, urgencies = _strings(table, "kind"), _strings(table, "urgency")
-        ext = np.nan_to_num(_floats(table, "extension_days"), nan=0.0)
+        """Each milestone's due time and status, by :func:`jiesu.calendar.sla_frame` on the lead rows.
+
+        A row without 诉求类型 / 紧急程度 is timed as a complaint of normal urgency, so the policy's
+        general limits apply to it.
+        """
+        pa = _pa()
+        rows = np.flatnonzero(~skip & ~np.isnat(_times(table, "received_at")))
+        n = table.num_rows
+        picked = pa.array(rows, type=pa.int64())
+        columns: dict[str, Any] = {}
+        for role in SLA_COLUMNS:
+            if role in ("kind", "urgency"):
+                values = _strings(table, role)[rows]
+                default = "complaint" if role == "kind" else "normal"
+                columns[role] = pa.array([v or default for v in values.tolist()], type=pa.string())
+            elif role == "extension_days":
+                if role in table.column_names:
+                    columns[role] = pa.array(_floats(table, role)[rows], from_pandas=True)
+            elif role in table.column_names:
+                columns[role] = table.column(role).take(picked)
+        clocked = sla_frame(
+            pa.table(columns), self.district.deadlines, self.district.calendar, now=now
+        )
         out: dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]] = {}
-        combos: dict[tuple[object, object], list[int]] = collections.defaultdict(list)
-        for i, key in enumerate(zip(kinds.tolist(), urgencies.tolist(), strict=True)):
-            combos[key].append(i)
-        for milestone, stop_col in CLOCK_MILESTONES.items():
-            if stop_col not in table.column_names:
+        for milestone, stop in CLOCK_MILESTONES.items():
+            if f"{milestone}_status" not in clocked.column_names or stop not in table.column_names:
                 continue
-            stop = _times(table, stop_col)
-            due = np.full(table.num_rows, np.datetime64("NaT"), dtype="datetime64[us]")
-            status = np.full(table.num_rows, None, dtype=object)
-            any_limit = False
-            for (kind, urgency), rows_list in combos.items():
-                limit = _limit(policy, milestone, kind, urgency)
-                if limit is None or _STARTS.get(limit.starts_at) not in table.column_names:
-                    continue
-                any_limit = True
-                rows = np.asarray(rows_list)
-                start = _times(table, _STARTS[limit.starts_at])[rows]
-                live = rows[~np.isnat(start) & ~bad[rows]]
-                if live.size == 0:
-                    continue
-                unit = limit.duration.unit
-                extension = ext[live] if milestone == "reply" else np.zeros(live.size)
-                if unit in (TimeUnit.NATURAL_HOURS, TimeUnit.WORKING_HOURS):
-                    extension = extension * (24.0 if unit is TimeUnit.NATURAL_HOURS else 7.0)
-                sla = sla_status_many(
-                    self.district.calendar,
-                    _times(table, _STARTS[limit.starts_at])[live],
-                    np.full(live.size, float(limit.duration.amount)),
-                    unit,
-                    now=now,
-                    extensions=extension,
-                    stops=stop[live],
-                    warn_fraction=policy.warn_fraction,
-                )
-                due[live] = sla.due
-                status[live] = sla.status
-            if any_limit:
-                out[milestone] = (due, status)
+            due = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+            status = np.full(n, None, dtype=object)
+            due[rows] = _times(clocked, f"{milestone}_due")
+            status[rows] = np.asarray(
+                clocked.column(f"{milestone}_status").to_pylist(), dtype=object
+            )
+            out[milestone] = (due, status)
         return out
 
     # ---------------------------------------------------------------------------------------- score
@@ -607,6 +614,21 @@ class MonthJob:
         return tally.scores(
             self.district.rules, kinds=kinds, population=dict(self.district.population)
         )
+
+    def _ticket_clocks(
+        self, tickets: Sequence[Ticket], now: pendulum.DateTime, bad: np.ndarray[Any, Any]
+    ) -> dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
+        """Ticket objects' clocks from their events (:meth:`DeadlinePolicy.clocks_many`)."""
+        tables = self.district.deadlines.clocks_many(tickets, self.district.calendar, now=now)
+        out: dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]] = {}
+        for milestone in CLOCK_MILESTONES:
+            if milestone not in tables:
+                continue
+            sla = tables[milestone]
+            status = np.where((sla.status == "") | bad, None, sla.status).astype(object)
+            due = np.where(status == None, np.datetime64("NaT"), sla.due.astype("datetime64[us]"))  # noqa: E711 - object array
+            out[milestone] = (due.astype("datetime64[us]"), status)
+        return out
 
     def _score_tickets(self, tickets: Sequence[Ticket], bad: np.ndarray[Any, Any]) -> Scorecard:
         """Ticket objects are scored ticket by ticket (:func:`~jiesu.scoring.evaluate`), the exact path."""
@@ -791,21 +813,6 @@ def _instant(value: object) -> pendulum.DateTime:
             raise ValidationError("must be an ISO time with an offset", field="now", value=value)
         return parsed
     return aware(value, field="now")
-
-
-def _limit(policy: DeadlinePolicy, milestone: str, kind: object, urgency: object) -> Limit | None:
-    """The first limit of ``milestone`` for a kind and urgency; a blank one matches only general limits."""
-    for limit in policy.limits:
-        if limit.milestone != milestone:
-            continue
-        if limit.kinds and (kind is None or kind not in {k.value for k in limit.kinds}):
-            continue
-        if limit.urgencies and (
-            urgency is None or urgency not in {u.value for u in limit.urgencies}
-        ):
-            continue
-        return limit
-    return None
 
 
 def _lost_points(table: pa.Table) -> np.ndarray[Any, Any]:

@@ -211,7 +211,7 @@ def test_bad_rows_reported_all_at_once(backend: str, bad_data: Data) -> None:
     assert sorted(info.value.lines()) == [
         "row T2, unit: missing unit (got None)",
         "row T3, callback: unknown callback outcome; allowed: 0-3 or none/answered/unreachable/refused (got 'x')",
-        "row T4, contacted: unknown answer; allowed: 是/否, yes/no, 1/0 (got '也许')",
+        "row T4, contacted: unknown answer; allowed: 是/否, yes/no, true/false, 1/0 (got '也许')",
     ]
     tally, report = tally_frame(
         native, rules=RULES, columns=ColumnMap(ticket_id="id"), errors="collect"

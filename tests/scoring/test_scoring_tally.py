@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from jiesu.errors import RuleError, ValidationError, ValidationReport
 from jiesu.model import Unit, UnitKind
 from jiesu.scoring import COUNTS, Adjustment, Points, Rules, Tally
-from jiesu.scoring._tally import _scaled
+from jiesu.scoring._scorecard import _scaled
 
 RULES = Rules.preset("beijing-2021")
 

@@ -7,7 +7,7 @@ tickets are counted in bulk (:func:`tally_many`, :func:`score_many`, :func:`scor
 
 from __future__ import annotations
 
-from jiesu.scoring._bulk import CALLBACK_CODES, SATISFACTION_CODES, score_many, tally_many
+from jiesu.scoring._bulk import score_many, tally_many
 from jiesu.scoring._data import Adjustment, Exclusion, excluded_many
 from jiesu.scoring._evaluate import (
     Breakdown,
@@ -21,7 +21,9 @@ from jiesu.scoring._evaluate import (
 )
 from jiesu.scoring._frames import ZH_HEADERS, ColumnMap, breakdown_frame, score_frame, tally_frame
 from jiesu.scoring._rules import Grade, Points, Rules, Weights
-from jiesu.scoring._tally import COUNTS, STATES, Score, Scorecard, Tally, state_code
+from jiesu.scoring._scorecard import Score, Scorecard
+from jiesu.scoring._states import CALLBACK_CODES, COUNTS, SATISFACTION_CODES, STATES, state_code
+from jiesu.scoring._tally import Tally
 
 __all__ = [
     "CALLBACK_CODES",

@@ -9,41 +9,37 @@ import numpy as np
 import numpy.typing as npt
 
 from jiesu.errors import ErrorPolicy, Problem, ValidationError, ValidationReport
-from jiesu.scoring._tally import N_STATES, STATE_COUNTS, Scorecard, Tally
+from jiesu.scoring._states import (
+    ANSWERED,
+    ANSWERS,
+    CALLBACK_CODES,
+    CALLBACKS,
+    COMBO_EXCLUDED,
+    N_STATES,
+    REASONS,
+    SATISFACTION_CODES,
+    SATISFACTIONS,
+    STATE_COUNTS,
+    YES_NO_CODES,
+    combo_codes,
+    combo_states,
+    trim,
+    with_numbers,
+)
+from jiesu.scoring._tally import Tally
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from jiesu.scoring._data import Adjustment
     from jiesu.scoring._rules import Rules
+    from jiesu.scoring._scorecard import Scorecard
 
-__all__ = ["CALLBACK_CODES", "SATISFACTION_CODES", "score_many", "tally_many"]
+__all__ = ["score_many", "tally_many"]
 
-CALLBACK_CODES: Final[dict[str, int]] = {
-    "none": 0,
-    "未回访": 0,
-    "answered": 1,
-    "已回访": 1,
-    "unreachable": 2,
-    "无法联系": 2,
-    "refused": 3,
-    "拒绝回访": 3,
-}
-"""Callback outcome codes of the array path (回访结果): 0 none, 1 answered, 2 unreachable, 3 refused."""
-
-SATISFACTION_CODES: Final[dict[str, int]] = {
-    "dissatisfied": 0,
-    "不满意": 0,
-    "basically_satisfied": 1,
-    "基本满意": 1,
-    "satisfied": 2,
-    "满意": 2,
-}
-"""Satisfaction codes of the array path (满意度): 0 不满意, 1 基本满意, 2 满意."""
-
-YES_NO_CODES: Final[dict[str, int]] = {"yes": 1, "是": 1, "true": 1, "no": 0, "否": 0, "false": 0}
-"""Answer codes of 是否联系 / 是否解决 (是 1, 否 0)."""
-
+_CALLBACK_TEXT: Final = with_numbers(CALLBACK_CODES)
+_YES_NO_TEXT: Final = with_numbers(YES_NO_CODES)
+_SATISFACTION_TEXT: Final = with_numbers(SATISFACTION_CODES)
 _MAX_DIRECT: Final = 1 << 22
 
 
@@ -67,7 +63,7 @@ def _encode(
     else:
         uniq, inverse = np.unique(values.astype(str), return_inverse=True)
         lookup = np.array(
-            [table.get(str(u).strip().lower(), -1) for u in uniq.tolist()], dtype=np.int16
+            [table.get(trim(str(u)).lower(), -1) for u in uniq.tolist()], dtype=np.int16
         )
         mapped = lookup[inverse]
         bad = mapped < 0
@@ -93,14 +89,7 @@ def _report(
     )
 
 
-_REASONS: Final[dict[str, str]] = {
-    "callback": "unknown callback outcome; allowed: 0-3 or none/answered/unreachable/refused",
-    "contacted": "unknown answer; allowed: 是/否, yes/no, 1/0",
-    "solved": "unknown answer; allowed: 是/否, yes/no, 1/0",
-    "satisfaction": "unknown satisfaction; allowed: 0-2 or 满意/基本满意/不满意",
-    "unit": "missing unit",
-    "period": "missing period",
-}
+_REASONS: Final = REASONS
 
 
 class _Codes:
@@ -157,16 +146,7 @@ def _missing(arr: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return np.zeros(len(arr), dtype=bool)
 
 
-def _state_table() -> npt.NDArray[np.int8]:
-    """State of each ``cb*12 + contacted*6 + solved*3 + satisfaction`` combination; index 48 = excluded."""
-    table = np.zeros(49, dtype=np.int8)
-    for cb in range(4):
-        for rest in range(12):
-            table[cb * 12 + rest] = 4 + rest if cb == 1 else (1 if cb == 0 else cb)
-    return table
-
-
-_STATE_TABLE: Final = _state_table()
+_STATE_TABLE: Final = combo_states()
 _CHUNK: Final = 1 << 18
 
 
@@ -218,10 +198,12 @@ class _Rows:
             counted = ~flag[sl] if counted is None else counted & ~flag[sl]
         if self.keep is not None:
             counted = self.keep[sl] if counted is None else counted & self.keep[sl]
-        cb, bad_cb = _encode(self.answers["callback"][sl], CALLBACK_CODES, 3)
-        con, bad_con = _encode(self.answers["contacted"][sl], YES_NO_CODES, 1)
-        sol, bad_sol = _encode(self.answers["solved"][sl], YES_NO_CODES, 1)
-        sat, bad_sat = _encode(self.answers["satisfaction"][sl], SATISFACTION_CODES, 2)
+        cb, bad_cb = _encode(self.answers["callback"][sl], _CALLBACK_TEXT, len(CALLBACKS) - 1)
+        con, bad_con = _encode(self.answers["contacted"][sl], _YES_NO_TEXT, len(ANSWERS) - 1)
+        sol, bad_sol = _encode(self.answers["solved"][sl], _YES_NO_TEXT, len(ANSWERS) - 1)
+        sat, bad_sat = _encode(
+            self.answers["satisfaction"][sl], _SATISFACTION_TEXT, len(SATISFACTIONS) - 1
+        )
         checks = {
             "callback": bad_cb,
             "contacted": bad_con,
@@ -233,7 +215,7 @@ class _Rows:
             _missing(self.periods[sl]) if self.periods.dtype.kind not in "iub" else None
         )
         if any(b is not None and b.any() for b in checks.values()):
-            answered = cb == 1
+            answered = cb == ANSWERED
             reject = np.zeros(sl.stop - sl.start, dtype=bool)
             for field, bad in checks.items():
                 if bad is None:
@@ -247,12 +229,9 @@ class _Rows:
                     _report(hit, values[sl], sl.start, field, problems)
                     reject |= hit
             counted = ~reject if counted is None else counted & ~reject
-        combo = cb * np.int8(12)
-        combo += con * np.int8(6)
-        combo += sol * np.int8(3)
-        combo += sat
+        combo = combo_codes(cb, con, sol, sat)
         if self.excluded is not None:
-            combo[self.excluded[sl]] = 48
+            combo[self.excluded[sl]] = COMBO_EXCLUDED
         return _STATE_TABLE[combo], counted
 
 

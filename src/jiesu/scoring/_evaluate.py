@@ -13,7 +13,17 @@ from jiesu.errors import ValidationError
 from jiesu.model import CallbackOutcome, Role, Satisfaction, Ticket
 from jiesu.scoring._bulk import row_states
 from jiesu.scoring._data import Exclusion
-from jiesu.scoring._tally import N_COUNTS, STATE_COUNTS, Tally, state_code
+from jiesu.scoring._states import (
+    ANSWERED0,
+    EXCLUDED_STATE,
+    N_COUNTS,
+    SATISFACTIONS,
+    STATE_COUNTS,
+    callback_state,
+    decode,
+    state_code,
+)
+from jiesu.scoring._tally import Tally
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -33,11 +43,6 @@ __all__ = [
     "tally_evaluations",
 ]
 
-_SAT_INDEX: Final = {
-    Satisfaction.DISSATISFIED: 0,
-    Satisfaction.BASICALLY_SATISFIED: 1,
-    Satisfaction.SATISFIED: 2,
-}
 _DECEMBER: Final = 12
 
 
@@ -320,7 +325,7 @@ def _with_callback(
         callback="answered",
         contacted=contacted,
         solved=solved,
-        satisfaction=_SAT_INDEX[satisfaction],
+        satisfaction=SATISFACTIONS.index(satisfaction),
     )
     return attrs.evolve(
         base,
@@ -435,19 +440,13 @@ def breakdown(evaluations: Iterable[Evaluation], unit: str, period: str) -> Brea
     )
 
 
-_OUTCOME_NAMES: Final = {
-    1: ("none", "未回访"),
-    2: ("unreachable", "无法联系"),
-    3: ("refused", "拒绝回访"),
-}
-
-
 def _no_callback_reason(state: int, rules: Rules) -> str | None:
     """Why a state gives no valid callback, or ``None`` when its callback is valid."""
-    if state == 1:
+    if state == callback_state("none"):
         return "no valid callback: no callback yet (未回访)"
-    name, label = _OUTCOME_NAMES[state]
-    policy = rules.unreachable if name == "unreachable" else rules.refused
+    outcome = CallbackOutcome.parse(decode(state)[0])
+    name, label = outcome.value, outcome.label
+    policy = rules.unreachable if outcome is CallbackOutcome.UNREACHABLE else rules.refused
     if policy == "exclude":
         return f"no valid callback: {name} ({label}) leaves the denominator under {rules.name}"
     return None
@@ -551,11 +550,10 @@ def _breakdown_of(  # noqa: PLR0917 - private helper, one call site
     valid: list[str] = []
     no_valid: dict[str, str] = {}
     values: tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]] = ({}, {}, {})
-    sat_codes = ("dissatisfied", "basically_satisfied", "satisfied")
     for ticket, state, count in zip(ids, states.tolist(), counted.tolist(), strict=True):
         if not count:
             continue
-        if state == 0:
+        if state == EXCLUDED_STATE:
             approval = approvals.get(ticket)
             excluded[ticket] = (
                 f"{approval.category} approved by {approval.approver}"
@@ -564,16 +562,13 @@ def _breakdown_of(  # noqa: PLR0917 - private helper, one call site
             )
             continue
         counted_ids.append(ticket)
-        if state < 4:  # noqa: PLR2004 - the first answered state
+        if state < ANSWERED0:
             why = _no_callback_reason(state, rules)
             if why is not None:
                 no_valid[ticket] = why
                 continue
-            answer = ("no", "no", "dissatisfied")
-        else:
-            c, rest = divmod(state - 4, 6)
-            s, m = divmod(rest, 3)
-            answer = (("no", "yes")[c], ("no", "yes")[s], sat_codes[m])
+        _, contacted, solved, satisfaction = decode(state)
+        answer = (contacted, solved, satisfaction.value)
         valid.append(ticket)
         values[0][ticket] = rules.response_values[answer[0]]
         values[1][ticket] = rules.resolution_values[answer[1]]

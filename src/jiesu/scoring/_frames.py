@@ -16,9 +16,25 @@ import narwhals as nw
 import numpy as np
 
 from jiesu.errors import ErrorPolicy, Problem, ValidationError, ValidationReport
-from jiesu.scoring._bulk import CALLBACK_CODES, SATISFACTION_CODES, YES_NO_CODES
 from jiesu.scoring._evaluate import Breakdown, breakdown_arrays
-from jiesu.scoring._tally import COUNTS, N_COUNTS, Scorecard, Tally
+from jiesu.scoring._states import (
+    ANSWERED,
+    ANSWERS,
+    BASICALLY_SATISFIED,
+    CALLBACK_CODES,
+    CALLBACKS,
+    COUNTS,
+    N_COUNTS,
+    REASONS,
+    ROLE_CODES,
+    SATISFACTION_CODES,
+    SATISFACTIONS,
+    SATISFIED,
+    SPACES,
+    YES_NO_CODES,
+    with_numbers,
+)
+from jiesu.scoring._tally import Tally
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -27,11 +43,16 @@ if TYPE_CHECKING:
 
     from jiesu.scoring._data import Adjustment, Exclusion
     from jiesu.scoring._rules import Rules
+    from jiesu.scoring._scorecard import Scorecard
 
 __all__ = ["ColumnMap", "breakdown_frame", "score_frame", "tally_frame"]
 
-_ROLE_CODES: Final[dict[str, int]] = {"lead": 1, "主办": 1, "co_handler": 0, "协办": 0}
-_FLAG_CODES: Final[dict[str, int]] = YES_NO_CODES
+_CALLBACK_TEXT: Final = with_numbers(CALLBACK_CODES)
+_YES_NO_TEXT: Final = with_numbers(YES_NO_CODES)
+_SATISFACTION_TEXT: Final = with_numbers(SATISFACTION_CODES)
+_ROLE_TEXT: Final = with_numbers(ROLE_CODES)
+_LEAD: Final = ROLE_CODES["lead"]
+_YES: Final = YES_NO_CODES["yes"]
 
 ZH_HEADERS: Final[dict[str, str]] = {
     "unit": "承办单位",
@@ -164,7 +185,7 @@ class _Coded:
             )
         else:
             self.kind = "text"
-            text = col.cast(nw.String).str.strip_chars().str.to_lowercase()
+            text = col.cast(nw.String).str.strip_chars(SPACES).str.to_lowercase()
             by_code: dict[int, list[str]] = {}
             for label, code in table.items():
                 by_code.setdefault(code, []).append(label)
@@ -226,18 +247,7 @@ def _required(frame: Any, cols: ColumnMap) -> Any:  # noqa: ANN401 - a narwhals 
     return schema
 
 
-_REASONS: Final = {
-    "answered_at_intake": "unknown flag; allowed: 是/否, yes/no, 1/0",
-    "not_dispatched": "unknown flag; allowed: 是/否, yes/no, 1/0",
-    "excluded": "unknown flag; allowed: 是/否, yes/no, 1/0",
-    "role": "unknown role; allowed: 主办/协办, lead/co_handler, 1/0",
-    "callback": "unknown callback outcome; allowed: 0-3 or none/answered/unreachable/refused",
-    "contacted": "unknown answer; allowed: 是/否, yes/no, 1/0",
-    "solved": "unknown answer; allowed: 是/否, yes/no, 1/0",
-    "satisfaction": "unknown satisfaction; allowed: 0-2 or 满意/基本满意/不满意",
-    "unit": "missing unit",
-    "period": "missing period",
-}
+_REASONS: Final = REASONS
 
 
 class _Plan:
@@ -245,20 +255,25 @@ class _Plan:
 
     def __init__(self, schema: Any, cols: ColumnMap, rules: Rules) -> None:  # noqa: ANN401 - a narwhals schema
         self.cols = cols
-        self.cb = _Coded(cols.callback, schema[cols.callback], CALLBACK_CODES, 3, null_is=0)
-        self.con = _Coded(cols.contacted, schema[cols.contacted], YES_NO_CODES, 1)
-        self.sol = _Coded(cols.solved, schema[cols.solved], YES_NO_CODES, 1)
-        self.sat = _Coded(cols.satisfaction, schema[cols.satisfaction], SATISFACTION_CODES, 2)
+        top = len(ANSWERS) - 1
+        self.cb = _Coded(
+            cols.callback, schema[cols.callback], _CALLBACK_TEXT, len(CALLBACKS) - 1, null_is=0
+        )
+        self.con = _Coded(cols.contacted, schema[cols.contacted], _YES_NO_TEXT, top)
+        self.sol = _Coded(cols.solved, schema[cols.solved], _YES_NO_TEXT, top)
+        self.sat = _Coded(
+            cols.satisfaction, schema[cols.satisfaction], _SATISFACTION_TEXT, len(SATISFACTIONS) - 1
+        )
         flags: list[tuple[str, _Coded]] = []
         for name in ("answered_at_intake", "not_dispatched"):
             column = getattr(cols, name)
             if column is not None:
-                flags.append((name, _Coded(column, schema[column], _FLAG_CODES, 1, null_is=0)))
+                flags.append((name, _Coded(column, schema[column], _YES_NO_TEXT, top, null_is=0)))
         if cols.role is not None:
-            flags.append(("role", _Coded(cols.role, schema[cols.role], _ROLE_CODES, 1)))
+            flags.append(("role", _Coded(cols.role, schema[cols.role], _ROLE_TEXT, top)))
         self.excl = None
         if cols.excluded is not None:
-            self.excl = _Coded(cols.excluded, schema[cols.excluded], _FLAG_CODES, 1, null_is=0)
+            self.excl = _Coded(cols.excluded, schema[cols.excluded], _YES_NO_TEXT, top, null_is=0)
             flags.append(("excluded", self.excl))
         self.setup: dict[str, nw.Expr] = {}
         for c in (self.cb, self.con, self.sol, self.sat, *(c for _, c in flags)):
@@ -267,9 +282,9 @@ class _Plan:
         for name, c in flags:
             if name == "excluded" or (name == "role" and rules.attribution != "lead"):
                 continue
-            part = c.eq(1) if name == "role" else c.is_not(1)
+            part = c.eq(_LEAD) if name == "role" else c.is_not(_YES)
             self.counted = part if self.counted is None else self.counted & part
-        answered = self.cb.eq(1)
+        answered = self.cb.eq(ANSWERED)
         answers = {
             "callback": self.cb.invalid,
             "contacted": answered & self.con.invalid,
@@ -291,8 +306,8 @@ class _Plan:
 
     def indicators(self) -> dict[str, nw.Expr | None]:
         """Per :data:`COUNTS` entry, the rows it counts (``None`` = every row)."""
-        keep = None if self.excl is None else self.excl.is_not(1)
-        answered = self.cb.eq(1)
+        keep = None if self.excl is None else self.excl.is_not(_YES)
+        answered = self.cb.eq(ANSWERED)
 
         def only(expr: nw.Expr | None) -> nw.Expr | None:
             if keep is None:
@@ -302,15 +317,15 @@ class _Plan:
         out = {
             "tickets": only(None),
             "answered": only(answered),
-            "unreachable": only(self.cb.eq(2)),
-            "refused": only(self.cb.eq(3)),
-            "contacted": only(answered & self.con.eq(1)),
-            "solved": only(answered & self.sol.eq(1)),
-            "satisfied": only(answered & self.sat.eq(2)),
-            "basically_satisfied": only(answered & self.sat.eq(1)),
+            "unreachable": only(self.cb.eq(CALLBACKS.index("unreachable"))),
+            "refused": only(self.cb.eq(CALLBACKS.index("refused"))),
+            "contacted": only(answered & self.con.eq(_YES)),
+            "solved": only(answered & self.sol.eq(_YES)),
+            "satisfied": only(answered & self.sat.eq(SATISFIED)),
+            "basically_satisfied": only(answered & self.sat.eq(BASICALLY_SATISFIED)),
         }
         if self.excl is not None:
-            out["excluded"] = self.excl.eq(1)
+            out["excluded"] = self.excl.eq(_YES)
         return out
 
 
@@ -666,7 +681,7 @@ def breakdown_frame(
             )
         ),
         (plan.counted if plan.counted is not None else nw.lit(value=True)).alias("_counted"),
-        (plan.excl.eq(1).fill_null(value=False) if plan.excl else nw.lit(value=False)).alias(
+        (plan.excl.eq(_YES).fill_null(value=False) if plan.excl else nw.lit(value=False)).alias(
             "_excl"
         ),
     )

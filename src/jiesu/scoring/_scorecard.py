@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
@@ -26,32 +26,42 @@ __all__ = ["Score", "Scorecard"]
 IntArray = npt.NDArray[np.int64]
 
 
-def _answer_vectors(rules: Rules) -> tuple[IntArray, IntArray, IntArray, IntArray, int]:
-    """Per-count integer vectors: valid callbacks and the scaled response/resolution/satisfaction sums."""
+def _answer_vectors(
+    rules: Rules,
+) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any], int]:
+    """Per-count vectors of Python integers (object arrays, never overflowing), and their scale.
+
+    The vectors give valid callbacks and the scaled response, resolution and satisfaction sums; the
+    scale is the power of ten that makes every answer value an integer.
+    """
     values = [*rules.response_values.values(), *rules.resolution_values.values()]
     values += list(rules.satisfaction_values.values())
     digits = max(max(-v.as_tuple().exponent, 0) for v in values)  # type: ignore[operator] # finite values
     scale = 10**digits
 
     def scaled(value: Decimal) -> int:
-        return int(value * scale)
+        return int(value.scaleb(digits))
 
     fail = {
         "unreachable": int(rules.unreachable == "failure"),
         "refused": int(rules.refused == "failure"),
     }
-    valid = np.zeros(N_COUNTS, dtype=np.int64)
+
+    def zeros() -> npt.NDArray[Any]:
+        return np.array([0] * N_COUNTS, dtype=object)
+
+    valid = zeros()
     valid[_C["answered"]] = 1
     vectors = []
     for key, yes, no in (
         ("contacted", rules.response_values["yes"], rules.response_values["no"]),
         ("solved", rules.resolution_values["yes"], rules.resolution_values["no"]),
     ):
-        vec = np.zeros(N_COUNTS, dtype=np.int64)
+        vec = zeros()
         vec[_C[key]] = scaled(yes) - scaled(no)
         vec[_C["answered"]] = scaled(no)
         vectors.append(vec)
-    sat = np.zeros(N_COUNTS, dtype=np.int64)
+    sat = zeros()
     dis = scaled(rules.satisfaction_values["dissatisfied"])
     sat[_C["answered"]] = dis
     sat[_C["satisfied"]] = scaled(rules.satisfaction_values["satisfied"]) - dis
@@ -64,15 +74,37 @@ def _answer_vectors(rules: Rules) -> tuple[IntArray, IntArray, IntArray, IntArra
     return valid, vectors[0], vectors[1], sat, scale
 
 
-def _round_div(num: IntArray, den: IntArray, mode: str) -> IntArray:
-    """``num / den`` rounded to an integer (half-up away from zero, or half-even); ``den > 0``."""
+_INT64_SAFE: Final = 1 << 62
+
+
+def _fits_int64(counts: IntArray, vectors: tuple[npt.NDArray[Any], ...], *scales: int) -> bool:
+    """Whether every intermediate of the scoring arithmetic stays within int64 (a generous bound).
+
+    The largest is a weighted numerator: a count sum times a vector entry times the rate, weight and
+    threshold scales. Rules with many decimals (1/3 written ``0.3333333333333333``) exceed it; the
+    arithmetic then runs on Python integers, exact at any size.
+    """
+    top = int(counts.max()) + 1 if counts.size else 1
+    bound = top * N_COUNTS * max(abs(int(v)) for vec in vectors for v in vec.tolist())
+    for factor in scales:
+        bound *= max(factor, 1)
+    return bound * 8 < _INT64_SAFE
+
+
+def _round_div(num: npt.NDArray[Any], den: npt.NDArray[Any], mode: str) -> IntArray:
+    """``num / den`` rounded to an integer (half-up away from zero, or half-even); ``den > 0``.
+
+    ``num`` and ``den`` are int64 or object arrays of Python integers (exact at any size); the quotient
+    fits int64.
+    """
     sign = np.where(num < 0, -1, 1)
     mag = np.abs(num)
-    q, r = np.divmod(mag, den)
+    q = mag // den
+    r = mag - q * den
     twice = 2 * r
-    up = twice > den
-    tie = twice == den
-    up |= tie & ((q % 2 == 1) if mode == "half_even" else True)
+    up = np.asarray(twice > den, dtype=bool)
+    tie = np.asarray(twice == den, dtype=bool)
+    up |= tie & (np.asarray(q % 2 == 1, dtype=bool) if mode == "half_even" else True)
     return np.asarray(sign * (q + up), dtype=np.int64)
 
 
@@ -309,36 +341,43 @@ def score(
     population: Mapping[Any, int] | None,
     adjustments: tuple[Adjustment, ...],
 ) -> Scorecard:
-    counts = tally.counts
     n = len(tally)
     valid_v, resp_v, reso_v, sat_v, scale = _answer_vectors(rules)
     places = rules.places
-    volume = counts[:, _C["tickets"]]
-    excluded = counts[:, _C["excluded"]]
-    valid = counts @ valid_v
-    rated = valid >= rules.min_valid_callbacks
-    den = np.maximum(valid, 1) * scale
     factor = 100 * 10**places
+    w_digits = max(max(-w.as_tuple().exponent, 0) for _, w in rules.weights.items())  # type: ignore[operator] # finite
+    w_scale = 10**w_digits
+    vectors = (valid_v, resp_v, reso_v, sat_v)
+    counts: npt.NDArray[Any] = tally.counts
+    if _fits_int64(counts, vectors, scale, factor, w_scale, factor):
+        valid_v, resp_v, reso_v, sat_v = (v.astype(np.int64) for v in vectors)
+    else:  # exact on Python integers: a handful of rows per unit and period, never per ticket
+        counts = counts.astype(object)
+    volume = tally.counts[:, _C["tickets"]]
+    excluded = tally.counts[:, _C["excluded"]]
+    valid = np.asarray(counts @ valid_v, dtype=np.int64)
+    rated = valid >= rules.min_valid_callbacks
+    den = np.maximum(valid, 1).astype(counts.dtype) * scale
     nums = {
         "response": counts @ resp_v,
         "resolution": counts @ reso_v,
         "satisfaction": counts @ sat_v,
     }
     rates = {k: _round_div(v * factor, den, rules.rounding) for k, v in nums.items()}
-    w_digits = max(max(-w.as_tuple().exponent, 0) for _, w in rules.weights.items())  # type: ignore[operator] # finite
-    w_scale = 10**w_digits
-    weighted_num = np.zeros(n, dtype=np.int64)
+    weighted_num = np.zeros(n, dtype=counts.dtype)
     for key, weight in rules.weights.items():
-        w_int = int(weight * w_scale)
+        w_int = int(weight.scaleb(w_digits))
         threshold = _scaled(getattr(rules.thresholds, key), places, field=f"thresholds.{key}")
         if rules.round_rates:
             passes = rates[key] >= threshold
-            weighted_num += np.where(passes, w_int * rates[key], 0)
+            weighted_num = weighted_num + np.where(
+                passes, w_int * rates[key].astype(counts.dtype), 0
+            )
         else:
             passes = nums[key] * factor >= threshold * den
-            weighted_num += np.where(passes, w_int * nums[key] * factor, 0)
+            weighted_num = weighted_num + np.where(passes, w_int * nums[key] * factor, 0)
     if rules.round_rates:
-        weighted = _round_div(weighted_num, np.full(n, w_scale, dtype=np.int64), rules.rounding)
+        weighted = _round_div(weighted_num, np.full(n, w_scale, dtype=counts.dtype), rules.rounding)
     else:
         weighted = _round_div(weighted_num, den * w_scale, rules.rounding)
     bonus = np.zeros(n, dtype=np.int64)

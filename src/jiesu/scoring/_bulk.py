@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from jiesu.errors import ErrorPolicy, Problem, ValidationError, ValidationReport
+from jiesu.scoring._labels import KnownUnits, check_labels, is_text, known_units
 from jiesu.scoring._states import (
     ANSWERED,
     ANSWERS,
@@ -73,19 +74,20 @@ def _encode(
     return np.where(bad, 0, values).astype(np.int8), bad
 
 
-def _report(
+def _report(  # noqa: PLR0917 - private helper
     bad: npt.NDArray[np.bool_],
     arr: npt.NDArray[Any],
     offset: int,
     field: str,
     problems: list[Problem],
+    reasons: list[str] | None = None,
 ) -> None:
     rows = np.flatnonzero(bad)
     values = arr[rows].tolist()
-    reason = _REASONS[field]
+    why = reasons if reasons is not None else [_REASONS[field]] * len(rows)
     problems.extend(
         Problem(int(r) + offset, field, v, reason)
-        for r, v in zip(rows.tolist(), values, strict=True)
+        for r, v, reason in zip(rows.tolist(), values, why, strict=True)
     )
 
 
@@ -93,18 +95,38 @@ _REASONS: Final = REASONS
 
 
 class _Codes:
-    """Factorized key column: sorted labels and a way to get the codes of a slice."""
+    """Factorized key column: sorted labels, a way to get the codes of a slice, and its refused rows.
 
-    def __init__(self, values: npt.NDArray[Any]) -> None:
+    Text labels are checked once per distinct value (:func:`check_labels`): trimmed of every Unicode
+    space, blanks and phantom periods refused, units looked up in the units table when one is given.
+    """
+
+    def __init__(
+        self, values: npt.NDArray[Any], field: str, known: KnownUnits | None = None
+    ) -> None:
         self.values = values
+        self.field = field
         self.low = 0
         self.codes: npt.NDArray[np.int64] | None = None
+        self.refused: npt.NDArray[np.bool_] | None = None  # per row
+        self.raw: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self.reasons: list[str | None] = []
         if values.dtype.kind in "iu" and len(values):
             low, high = int(values.min()), int(values.max())
             if high - low < max(_MAX_DIRECT, 2 * len(values)):
                 self.low = low
                 self.labels = np.arange(low, high + 1, dtype=values.dtype)
                 return
+        if is_text(values):
+            raw_labels, inverse = np.unique(values.astype(str), return_inverse=True)
+            normal, self.reasons = check_labels(raw_labels, field, known)
+            self.labels, remap = np.unique(normal, return_inverse=True)
+            self.codes = np.asarray(remap[inverse], dtype=np.int64).reshape(len(values))
+            refused = np.array([r is not None for r in self.reasons], dtype=bool)
+            if refused.any():
+                self.raw = np.asarray(inverse, dtype=np.int64).reshape(len(values))
+                self.refused = refused[self.raw]
+            return
         present = ~_missing(values)
         self.labels, inverse = np.unique(
             values[present] if not present.all() else values, return_inverse=True
@@ -112,6 +134,8 @@ class _Codes:
         codes = np.zeros(len(values), dtype=np.int64)
         codes[present] = inverse
         self.codes = codes
+        if not present.all():
+            self.refused = ~present
 
     def chunk(self, sl: slice) -> npt.NDArray[np.int64]:
         """Fresh int64 codes of a slice (writable)."""
@@ -121,6 +145,16 @@ class _Codes:
         if self.low:
             out -= self.low
         return out
+
+    def bad(self, sl: slice) -> npt.NDArray[np.bool_] | None:
+        """Which rows of a slice hold a refused label (``None``: none can)."""
+        return None if self.refused is None else self.refused[sl]
+
+    def why(self, rows: npt.NDArray[np.intp]) -> list[str] | None:
+        """The reasons of refused rows (absolute indices), ``None`` for the field's usual reason."""
+        if not len(self.raw):
+            return None
+        return [str(self.reasons[i]) for i in self.raw[rows].tolist()]
 
 
 def _flag(values: npt.ArrayLike | None, n: int, field: str) -> npt.NDArray[np.bool_] | None:
@@ -135,10 +169,7 @@ def _flag(values: npt.ArrayLike | None, n: int, field: str) -> npt.NDArray[np.bo
 
 
 def _missing(arr: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
-    if arr.dtype.kind in "US":
-        return np.asarray(np.char.str_len(arr) == 0, dtype=bool)
-    if arr.dtype.kind == "O":
-        return np.array([v is None or v == "" for v in arr.tolist()], dtype=bool).reshape(len(arr))
+    """Missing keys of a column that is not text (text labels are checked by :func:`check_labels`)."""
     if arr.dtype.kind == "M":
         return np.asarray(np.isnat(arr), dtype=bool)
     if arr.dtype.kind == "f":
@@ -156,6 +187,8 @@ class _Rows:
 
     units: npt.NDArray[Any]
     periods: npt.NDArray[Any]
+    ucodes: _Codes
+    pcodes: _Codes
     answers: dict[str, npt.NDArray[Any]]
     skip: tuple[npt.NDArray[np.bool_], ...]
     keep: npt.NDArray[np.bool_] | None
@@ -171,6 +204,7 @@ class _Rows:
         flags: Mapping[str, npt.ArrayLike | None],
         rules: Rules,
         category: npt.NDArray[Any] | None = None,
+        units_table: KnownUnits | None = None,
     ) -> _Rows:
         n = len(units)
         arrays = {name: np.asarray(arr) for name, arr in answers.items()}
@@ -187,17 +221,17 @@ class _Rows:
         lead = _flag(flags.get("lead"), n, "lead")
         keep = lead if rules.attribution == "lead" else None
         excluded = _flag(flags.get("excluded"), n, "excluded")
-        return cls(units, periods, arrays, skip, keep, excluded)
+        ucodes = _Codes(units, "unit", units_table)
+        pcodes = _Codes(periods, "period")
+        return cls(units, periods, ucodes, pcodes, arrays, skip, keep, excluded)
 
     def states(
         self, sl: slice, problems: list[Problem]
     ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_] | None]:
         """The state of each row of a slice and which rows count (``None``: all); bad rows are reported."""
-        counted: npt.NDArray[np.bool_] | None = None
+        checked: npt.NDArray[np.bool_] | None = None  # rows whose values must be right
         for flag in self.skip:
-            counted = ~flag[sl] if counted is None else counted & ~flag[sl]
-        if self.keep is not None:
-            counted = self.keep[sl] if counted is None else counted & self.keep[sl]
+            checked = ~flag[sl] if checked is None else checked & ~flag[sl]
         cb, bad_cb = _encode(self.answers["callback"][sl], _CALLBACK_TEXT, len(CALLBACKS) - 1)
         con, bad_con = _encode(self.answers["contacted"][sl], _YES_NO_TEXT, len(ANSWERS) - 1)
         sol, bad_sol = _encode(self.answers["solved"][sl], _YES_NO_TEXT, len(ANSWERS) - 1)
@@ -209,11 +243,10 @@ class _Rows:
             "contacted": bad_con,
             "solved": bad_sol,
             "satisfaction": bad_sat,
+            "unit": self.ucodes.bad(sl),
+            "period": self.pcodes.bad(sl),
         }
-        checks["unit"] = _missing(self.units[sl]) if self.units.dtype.kind not in "iub" else None
-        checks["period"] = (
-            _missing(self.periods[sl]) if self.periods.dtype.kind not in "iub" else None
-        )
+        reject: npt.NDArray[np.bool_] | None = None
         if any(b is not None and b.any() for b in checks.values()):
             answered = cb == ANSWERED
             reject = np.zeros(sl.stop - sl.start, dtype=bool)
@@ -221,13 +254,20 @@ class _Rows:
                 if bad is None:
                     continue
                 hit = bad if field in {"callback", "unit", "period"} else bad & answered
-                if counted is not None:
-                    hit = hit & counted
+                if checked is not None:
+                    hit = hit & checked
                 if hit.any():
-                    source = {"unit": self.units, "period": self.periods}.get(field)
-                    values = self.answers[field] if source is None else source
-                    _report(hit, values[sl], sl.start, field, problems)
+                    codes = {"unit": self.ucodes, "period": self.pcodes}.get(field)
+                    values = self.answers[field] if codes is None else codes.values
+                    why = None if codes is None else codes.why(np.flatnonzero(hit) + sl.start)
+                    _report(hit, values[sl], sl.start, field, problems, why)
                     reject |= hit
+        counted = checked
+        if (
+            self.keep is not None
+        ):  # co-handlers: checked like the lead, counted only if the rules say
+            counted = self.keep[sl] if counted is None else counted & self.keep[sl]
+        if reject is not None:
             counted = ~reject if counted is None else counted & ~reject
         combo = combo_codes(cb, con, sol, sat)
         if self.excluded is not None:
@@ -262,12 +302,21 @@ def _tally_arrays(
     flags: Mapping[str, npt.ArrayLike | None],
     category: npt.NDArray[Any] | None,
     rules: Rules,
+    units_table: KnownUnits | None = None,
 ) -> tuple[Tally, ValidationReport]:
     """Validate and count in chunks of rows: int8 codes, a state lookup, one bincount per chunk."""
     n = len(units)
-    rows = _Rows.check(units, periods, answers, flags=flags, rules=rules, category=category)
-    ucodes, pcodes = _Codes(units), _Codes(periods)
-    ccodes = _Codes(category.astype(str)) if category is not None else None
+    rows = _Rows.check(
+        units,
+        periods,
+        answers,
+        flags=flags,
+        rules=rules,
+        category=category,
+        units_table=units_table,
+    )
+    ucodes, pcodes = rows.ucodes, rows.pcodes
+    ccodes = _Codes(category.astype(str), "category") if category is not None else None
     n_p = len(pcodes.labels)
     n_c = len(ccodes.labels) if ccodes is not None else 1
     size = len(ucodes.labels) * n_p * n_c * N_STATES
@@ -313,6 +362,7 @@ def tally_many(
     not_dispatched: npt.ArrayLike | None = ...,
     excluded: npt.ArrayLike | None = ...,
     category: npt.ArrayLike | None = ...,
+    units: object = ...,
     errors: Literal["raise"] = ...,
 ) -> Tally: ...
 @overload
@@ -330,6 +380,7 @@ def tally_many(
     not_dispatched: npt.ArrayLike | None = ...,
     excluded: npt.ArrayLike | None = ...,
     category: npt.ArrayLike | None = ...,
+    units: object = ...,
     errors: Literal["collect"],
 ) -> tuple[Tally, ValidationReport]: ...
 def tally_many(
@@ -346,6 +397,7 @@ def tally_many(
     not_dispatched: npt.ArrayLike | None = None,
     excluded: npt.ArrayLike | None = None,
     category: npt.ArrayLike | None = None,
+    units: object = None,
     errors: ErrorPolicy = "raise",
 ) -> Tally | tuple[Tally, ValidationReport]:
     """Count tickets per unit and period from arrays (批量计数), one row per (ticket, unit).
@@ -366,7 +418,11 @@ def tally_many(
         answered_at_intake: ``True`` where the ticket was answered at intake (即时答复).
         not_dispatched: ``True`` where the ticket was not dispatched (不予派单).
         excluded: ``True`` where an approved exclusion removes the ticket (see :func:`excluded_many`).
-        category: Optional category per row (诉求类别) to split the counts by.
+        category: Optional category per row (诉求类别) to split the counts by (the split is asked for
+            by passing it).
+        units: The known units (单位表), optional: unit codes, :class:`~jiesu.model.Unit` objects, or a
+            mapping unit name → code. A row naming another unit is bad (the nearest known name is
+            suggested); a name is read as its code.
         errors: ``"raise"`` (default) raises a :class:`~jiesu.errors.ValidationReport` listing every bad
             row; ``"collect"`` returns it beside the tally (bad rows are then not counted).
 
@@ -374,7 +430,8 @@ def tally_many(
         The tally, or ``(tally, report)`` with ``errors="collect"``.
 
     Raises:
-        ValidationReport: Some rows are bad (unknown codes, missing unit or period).
+        ValidationReport: Some rows are bad (unknown codes; a unit or period missing or blank-like
+            such as ``"nan"``; a period that is not ``YYYY-MM``; a unit not in ``units``).
         ValidationError: Arrays of different lengths, or a flag that is not boolean.
 
     Examples:
@@ -405,6 +462,7 @@ def tally_many(
         },
         category=None if category is None else np.asarray(category),
         rules=rules,
+        units_table=known_units(units),
     )
     if report and errors == "raise":
         raise report
@@ -429,6 +487,7 @@ def score_many(
     kinds: Mapping[Any, Any] | None = None,
     population: Mapping[Any, int] | None = None,
     adjustments: Iterable[Adjustment] = (),
+    units: object = None,
 ) -> Scorecard:
     """Score units from arrays (批量打分): :func:`tally_many`, then :meth:`Tally.scores`.
 
@@ -447,6 +506,7 @@ def score_many(
         kinds: Unit code → unit kind, for ranking groups.
         population: Unit code → population, for 万人诉求量.
         adjustments: Bonuses and deductions.
+        units: See :func:`tally_many`.
 
     Returns:
         The scorecard (rates, composite, dense rank within period and group, grade).
@@ -473,5 +533,6 @@ def score_many(
         answered_at_intake=answered_at_intake,
         not_dispatched=not_dispatched,
         excluded=excluded,
+        units=units,
     )
     return tally.scores(rules, kinds=kinds, population=population, adjustments=adjustments)

@@ -17,6 +17,7 @@ import numpy as np
 
 from jiesu.errors import ErrorPolicy, Problem, ValidationError, ValidationReport
 from jiesu.scoring._evaluate import Breakdown, breakdown_arrays
+from jiesu.scoring._labels import KnownUnits, check_label, check_labels, is_text, known_units
 from jiesu.scoring._states import (
     ANSWERED,
     ANSWERS,
@@ -97,7 +98,7 @@ class ColumnMap:
         answered_at_intake: 是否即时办结 (answered at intake, never counted).
         not_dispatched: 是否不予派单 (not dispatched, never counted).
         excluded: 是否剔除 (excluded by an approved request).
-        category: 诉求类别, to split counts by category.
+        category: 诉求类别, to split counts by category (the split happens only when it is set).
 
     Examples:
         >>> ColumnMap.chinese().solved
@@ -118,8 +119,13 @@ class ColumnMap:
     category: str | None = None
 
     @classmethod
-    def chinese(cls) -> ColumnMap:
-        """The headers of a typical Chinese export (中文表头): 工单编号, 承办单位, 是否解决, 是否满意…."""
+    def chinese(cls, *, by_category: bool = False) -> ColumnMap:
+        """The headers of a typical Chinese export (中文表头): 工单编号, 承办单位, 是否解决, 是否满意….
+
+        Args:
+            by_category: Map 诉求类别 too, so counts split by category. Off by default: every real export
+                has the column, and the scorecard ranks units, not unit × category cells.
+        """
         return cls(
             unit="承办单位",
             period="考核周期",
@@ -132,7 +138,7 @@ class ColumnMap:
             answered_at_intake="是否即时办结",
             not_dispatched="是否不予派单",
             excluded="是否剔除",
-            category="诉求类别",
+            category="诉求类别" if by_category else None,
         )
 
     def present(self, columns: Iterable[str]) -> ColumnMap:
@@ -253,7 +259,7 @@ _REASONS: Final = REASONS
 class _Plan:
     """The expressions of one scoring pass over a table."""
 
-    def __init__(self, schema: Any, cols: ColumnMap, rules: Rules) -> None:  # noqa: ANN401 - a narwhals schema
+    def __init__(self, schema: Any, cols: ColumnMap, rules: Rules) -> None:  # noqa: ANN401, C901 - a narwhals schema; one flat list of expressions
         self.cols = cols
         top = len(ANSWERS) - 1
         self.cb = _Coded(
@@ -278,11 +284,17 @@ class _Plan:
         self.setup: dict[str, nw.Expr] = {}
         for c in (self.cb, self.con, self.sol, self.sat, *(c for _, c in flags)):
             self.setup |= c.setup
-        self.counted: nw.Expr | None = None
+        # rows whose values must be right (never counted: answered at intake, not dispatched), and
+        # among them the rows that count (co-handlers are checked like the lead, counted if the rules say)
+        self.checked: nw.Expr | None = None
         for name, c in flags:
-            if name == "excluded" or (name == "role" and rules.attribution != "lead"):
-                continue
-            part = c.eq(_LEAD) if name == "role" else c.is_not(_YES)
+            if name in {"answered_at_intake", "not_dispatched"}:
+                part = c.is_not(_YES)
+                self.checked = part if self.checked is None else self.checked & part
+        self.counted = self.checked
+        role = dict(flags).get("role")
+        if role is not None and rules.attribution == "lead":
+            part = role.eq(_LEAD)
             self.counted = part if self.counted is None else self.counted & part
         answered = self.cb.eq(ANSWERED)
         answers = {
@@ -293,8 +305,8 @@ class _Plan:
             "unit": _blank(cols.unit, schema[cols.unit]),
             "period": _blank(cols.period, schema[cols.period]),
         }
-        if self.counted is not None:  # answers matter on rows that count; flags on every row
-            answers = {k: self.counted & e for k, e in answers.items()}
+        if self.checked is not None:  # answers matter on rows that are scored; flags on every row
+            answers = {k: self.checked & e for k, e in answers.items()}
         self.bad: dict[str, nw.Expr] = answers | {name: c.invalid for name, c in flags}
         coded = (self.cb, self.con, self.sol, self.sat, *(c for _, c in flags))
         self.proofs: list[nw.Expr] | None = None
@@ -302,6 +314,16 @@ class _Plan:
             self.proofs = [p for c in coded for p in c.proofs or ()]
             self.proofs += _key_proofs(cols.unit, schema[cols.unit])
             self.proofs += _key_proofs(cols.period, schema[cols.period])
+        self.label_reasons: dict[str, dict[Any, str]] = {}
+        self.any_bad = functools.reduce(operator.or_, self.bad.values()).fill_null(value=False)
+
+    def refuse(self, field: str, reasons: Mapping[Any, str]) -> None:
+        """Make rows whose ``field`` (unit or period) holds one of these labels bad, for these reasons."""
+        hit = nw.col(getattr(self.cols, field)).is_in(list(reasons))
+        if self.checked is not None:
+            hit = self.checked & hit
+        self.bad[field] = self.bad[field] | hit
+        self.label_reasons[field] = dict(reasons)
         self.any_bad = functools.reduce(operator.or_, self.bad.values()).fill_null(value=False)
 
     def indicators(self) -> dict[str, nw.Expr | None]:
@@ -333,7 +355,7 @@ def _problems(frame: Any, plan: _Plan, *, eager: bool) -> list[Problem]:  # noqa
     """The bad rows, fetched only when the check found some."""
     cols = plan.cols
     row_col = cols.ticket_id
-    if row_col is None and eager:
+    if eager:  # 0-based row numbers point at the right line even when ticket ids repeat
         frame = frame.with_row_index("_row")
         row_col = "_row"
     value_cols = [getattr(cols, k) for k in plan.bad]
@@ -345,11 +367,11 @@ def _problems(frame: Any, plan: _Plan, *, eager: bool) -> list[Problem]:  # noqa
     problems: list[Problem] = []
     for i, row in enumerate(rows):
         where: int | str = row[row_col] if row_col else f"#{i + 1} (map ticket_id to name rows)"
-        problems.extend(
-            Problem(where, getattr(cols, k), _shown(row[getattr(cols, k)]), reason)
-            for k, reason in _REASONS.items()
-            if k in plan.bad and row[f"_bad_{k}"]
-        )
+        for k, reason in _REASONS.items():
+            if k in plan.bad and row[f"_bad_{k}"]:
+                value = _shown(row[getattr(cols, k)])
+                why = plan.label_reasons.get(k, {}).get(value, reason)
+                problems.append(Problem(where, getattr(cols, k), value, why))
     return problems
 
 
@@ -411,11 +433,44 @@ def _shown(value: object) -> object:
     return None if isinstance(value, float) and value != value else value  # noqa: PLR0124 - NaN test
 
 
-def _tally_native(native: Any, cols: ColumnMap, rules: Rules) -> tuple[Tally, ValidationReport]:  # noqa: ANN401 - any dataframe
+def _refuse_labels(counted: Any, plan: _Plan, schema: Any, known: KnownUnits | None) -> bool:  # noqa: ANN401 - narwhals frame and schema
+    """Check each distinct text label of the counted keys once; make the refused ones bad rows."""
+    refused = False
+    for field in ("unit", "period"):
+        column = getattr(plan.cols, field)
+        if schema[column] != nw.String:
+            continue
+        reasons: dict[Any, str] = {}
+        for value in set(counted[column].to_numpy().tolist()):
+            if isinstance(value, str):  # a null key is reported by the row check
+                why = check_label(value, field, known)[1]
+                if why is not None:
+                    reasons[value] = why
+        if reasons:
+            plan.refuse(field, reasons)
+            refused = True
+    return refused
+
+
+def _normal(values: npt.NDArray[Any], field: str, known: KnownUnits | None) -> npt.NDArray[Any]:
+    """Counted key labels in their normal form (trimmed; a unit name read as its code)."""
+    if not is_text(values):
+        return values
+    return check_labels(values.astype(str), field, known)[0]
+
+
+def _tally_native(
+    native: Any,
+    cols: ColumnMap,
+    rules: Rules,
+    *,
+    known: KnownUnits | None = None,  # noqa: ANN401 - any dataframe
+) -> tuple[Tally, ValidationReport]:
     frame = nw.from_native(native)
     eager = isinstance(frame, nw.DataFrame)
     cols = cols.present(frame.collect_schema().names())
-    plan = _Plan(_required(frame, cols), cols, rules)
+    schema = _required(frame, cols)
+    plan = _Plan(schema, cols, rules)
     if plan.setup:
         frame = frame.with_columns(**plan.setup)
     keys = [cols.unit, cols.period, *([cols.category] if cols.category else [])]
@@ -433,14 +488,19 @@ def _tally_native(native: Any, cols: ColumnMap, rules: Rules) -> tuple[Tally, Va
     )
     total = int(counted["_rows"].to_numpy().sum())
     problems: list[Problem] = []
-    if not proven and counted["_bad"].to_numpy().any():
+    bad_rows = not proven and counted["_bad"].to_numpy().any()
+    if _refuse_labels(counted, plan, schema, known) or bad_rows:
         problems = _problems(frame, plan, eager=eager)
         counted = _aggregate(
             frame, plan, keys, check=False, filter_bad=True, simple=simple, eager=eager
         )
-    units = _labels(counted[cols.unit].to_numpy())
-    periods = _labels(counted[cols.period].to_numpy())
-    cats = _labels(counted[cols.category].to_numpy()).astype(str) if cols.category else None
+    units = _normal(counted[cols.unit].to_numpy(), "unit", known)
+    periods = _normal(counted[cols.period].to_numpy(), "period", None)
+    cats = (
+        _normal(counted[cols.category].to_numpy().astype(str), "category", None)
+        if cols.category
+        else None
+    )
     matrix = np.zeros((len(units), N_COUNTS), dtype=np.int64)
     for i, name in enumerate(COUNTS):
         column = "_rows" if name == "tickets" and name not in counted.columns else name
@@ -462,6 +522,8 @@ def tally_frame(
     *,
     rules: Rules,
     columns: ColumnMap = ...,
+    units: object = ...,
+    by_category: bool = ...,
     errors: Literal["raise"] = ...,
 ) -> Tally: ...
 @overload
@@ -470,6 +532,8 @@ def tally_frame(
     *,
     rules: Rules,
     columns: ColumnMap = ...,
+    units: object = ...,
+    by_category: bool = ...,
     errors: Literal["collect"],
 ) -> tuple[Tally, ValidationReport]: ...
 def tally_frame(
@@ -477,6 +541,8 @@ def tally_frame(
     *,
     rules: Rules,
     columns: ColumnMap | None = None,
+    units: object = None,
+    by_category: bool = False,
     errors: ErrorPolicy = "raise",
 ) -> Tally | tuple[Tally, ValidationReport]:
     """Count a table of tickets per unit and period (数据表计数), in the table's own backend.
@@ -486,17 +552,22 @@ def tally_frame(
             (ticket, unit).
         rules: The rules (attribution).
         columns: Which column holds what (default: English names; :meth:`ColumnMap.chinese` for exports).
+        units: The known units (单位表), optional, as in :func:`tally_many`.
+        by_category: Split the counts by 诉求类别 (the column map's ``category``, else a column named
+            ``诉求类别`` or ``category``). The split is also on when the map names a category column.
         errors: ``"raise"`` raises one :class:`~jiesu.errors.ValidationReport` naming every bad row (by
-            ticket id, or row number for eager tables); ``"collect"`` returns it beside the tally.
+            0-based row number for eager tables, by ticket id for lazy ones); ``"collect"`` returns it
+            beside the tally.
 
     Returns:
         The tally, or ``(tally, report)``.
 
     Raises:
         ValidationReport: Some rows are bad.
-        ValidationError: A required column is missing.
+        ValidationError: A required column is missing (or the category column, with ``by_category``).
     """
-    tally, report = _tally_native(frame, columns or ColumnMap(), rules)
+    cols = _with_category(frame, columns or ColumnMap(), by_category=by_category)
+    tally, report = _tally_native(frame, cols, rules, known=known_units(units))
     if errors == "collect":
         return tally, report
     if report:
@@ -513,6 +584,8 @@ def score_frame(
     population: Mapping[Any, int] | None = None,
     adjustments: Iterable[Adjustment] = (),
     headers: Literal["en", "zh"] = "en",
+    units: object = None,
+    by_category: bool = False,
 ) -> Any:  # noqa: ANN401 - the same kind of table as the input
     """Score a table of tickets (数据表打分) and return the scorecard as the same kind of table.
 
@@ -529,6 +602,8 @@ def score_frame(
         population: Unit code → population for 万人诉求量.
         adjustments: Bonuses and deductions.
         headers: ``"en"`` (default) or ``"zh"`` (承办单位, 综合成绩, 排名…).
+        units: The known units, as in :func:`tally_frame`.
+        by_category: Score unit × category, ranked within each category (see :func:`tally_frame`).
 
     Returns:
         The scorecard table.
@@ -546,9 +621,29 @@ def score_frame(
         >>> out.select("承办单位", "综合成绩", "排名").rows()
         [('S01', 100.0, 1), ('S02', 46.0, 2)]
     """
-    tally = tally_frame(frame, rules=rules, columns=columns or ColumnMap())
+    tally = tally_frame(
+        frame, rules=rules, columns=columns or ColumnMap(), units=units, by_category=by_category
+    )
     card = tally.scores(rules, kinds=kinds, population=population, adjustments=adjustments)
     return _to_native(frame, card, headers=headers)
+
+
+_CATEGORY_NAMES: Final = ("诉求类别", "category")
+
+
+def _with_category(frame: Any, cols: ColumnMap, *, by_category: bool) -> ColumnMap:  # noqa: ANN401 - any dataframe
+    """The column map with the category split asked for (``by_category``) resolved to a column."""
+    if not by_category or cols.category is not None:
+        return cols
+    names = nw.from_native(frame).collect_schema().names()
+    for name in _CATEGORY_NAMES:
+        if name in names:
+            return attrs.evolve(cols, category=name)
+    raise ValidationError(
+        f"by_category needs a category column; the table has: {', '.join(names)}",
+        field="category",
+        value=None,
+    )
 
 
 def _pandas_nullable(arrow_type: Any) -> Any:  # noqa: ANN401 - pyarrow and pandas types

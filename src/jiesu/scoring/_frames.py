@@ -460,11 +460,11 @@ def _normal(values: npt.NDArray[Any], field: str, known: KnownUnits | None) -> n
 
 
 def _tally_native(
-    native: Any,
+    native: Any,  # noqa: ANN401 - any dataframe
     cols: ColumnMap,
     rules: Rules,
     *,
-    known: KnownUnits | None = None,  # noqa: ANN401 - any dataframe
+    known: KnownUnits | None = None,
 ) -> tuple[Tally, ValidationReport]:
     frame = nw.from_native(native)
     eager = isinstance(frame, nw.DataFrame)

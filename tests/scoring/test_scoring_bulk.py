@@ -344,7 +344,7 @@ def test_score_many_end_to_end() -> None:
     assert rows["S02"].composite == 100
     assert rows["S02"].excluded == 1
     assert rows["S01"].satisfaction == 95
-    assert rows["S01"].per_10k == 1
+    assert rows["S01"].per_10k_led == 1
     assert [s.unit for s in card.rows()] == ["S02", "S01"]
 
 

@@ -267,3 +267,14 @@ def test_every_spelling_counts_alike_on_every_path(
     for name, tally in tallies(spelt).items():
         assert tally == expected, name
     assert len(many(score_many, spelt)) == len(expected)
+
+
+def test_pandas_results_never_hold_nan() -> None:
+    d = clean() | {"unit": ["S01", "S01", "S02", "S02", "S03"]}
+    out = score_frame(pd.DataFrame(d), rules=RULES)
+    unrated = out[out["unit"] == "S03"].iloc[0]
+    assert unrated["grade"] is pd.NA
+    assert unrated["composite"] is pd.NA
+    for name in out.columns:
+        values = out[name].tolist()
+        assert not any(isinstance(v, float) and v != v for v in values), name  # noqa: PLR0124 - NaN test

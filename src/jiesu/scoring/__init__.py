@@ -8,7 +8,7 @@ tickets are counted in bulk (:func:`tally_many`, :func:`score_many`, :func:`scor
 from __future__ import annotations
 
 from jiesu.scoring._bulk import score_many, tally_many
-from jiesu.scoring._data import Adjustment, Exclusion, excluded_many
+from jiesu.scoring._data import Adjustment, Exclusion, area_volume_many, excluded_many
 from jiesu.scoring._evaluate import (
     Breakdown,
     Evaluation,
@@ -43,6 +43,7 @@ __all__ = [
     "Scorecard",
     "Tally",
     "Weights",
+    "area_volume_many",
     "breakdown",
     "breakdown_arrays",
     "breakdown_frame",

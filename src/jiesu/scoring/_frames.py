@@ -73,6 +73,7 @@ ZH_HEADERS: Final[dict[str, str]] = {
     "rank": "排名",
     "grade": "等级",
     "per_10k": "万人诉求量",
+    "per_10k_led": "主办工单万人比",
     "status": "状态",
 }
 """Chinese headers of the scorecard table (``headers="zh"``)."""
@@ -586,6 +587,7 @@ def score_frame(
     headers: Literal["en", "zh"] = "en",
     units: object = None,
     by_category: bool = False,
+    area_volume: Mapping[Any, int] | None = None,
 ) -> Any:  # noqa: ANN401 - the same kind of table as the input
     """Score a table of tickets (数据表打分) and return the scorecard as the same kind of table.
 
@@ -604,6 +606,7 @@ def score_frame(
         headers: ``"en"`` (default) or ``"zh"`` (承办单位, 综合成绩, 排名…).
         units: The known units, as in :func:`tally_frame`.
         by_category: Score unit × category, ranked within each category (see :func:`tally_frame`).
+        area_volume: Complaints located in each unit's area, for 万人诉求量 (see :meth:`Tally.scores`).
 
     Returns:
         The scorecard table.
@@ -624,7 +627,13 @@ def score_frame(
     tally = tally_frame(
         frame, rules=rules, columns=columns or ColumnMap(), units=units, by_category=by_category
     )
-    card = tally.scores(rules, kinds=kinds, population=population, adjustments=adjustments)
+    card = tally.scores(
+        rules,
+        kinds=kinds,
+        population=population,
+        adjustments=adjustments,
+        area_volume=area_volume,
+    )
     return _to_native(frame, card, headers=headers)
 
 
@@ -647,10 +656,15 @@ def _with_category(frame: Any, cols: ColumnMap, *, by_category: bool) -> ColumnM
 
 
 def _pandas_nullable(arrow_type: Any) -> Any:  # noqa: ANN401 - pyarrow and pandas types
+    """Nullable pandas dtypes: a missing score, rank or grade is ``<NA>``, never NaN."""
     import pandas as pd  # noqa: PLC0415 - only when the input is pandas
     import pyarrow as pa  # noqa: PLC0415 - only the pyarrow branch needs it
 
-    return {pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype()}.get(arrow_type)
+    return {
+        pa.float64(): pd.Float64Dtype(),
+        pa.int64(): pd.Int64Dtype(),
+        pa.string(): pd.StringDtype(),
+    }.get(arrow_type)
 
 
 def _arrow_table(card: Scorecard, *, headers: str) -> Any:  # noqa: ANN401 - a pyarrow table

@@ -142,8 +142,11 @@ class Score:
         composite: 综合成绩, ``None`` when not rated (never 0, never NaN).
         rank: Dense rank within period and group, ``None`` when not rated or not ranked.
         grade: Grade band (等级), ``None`` when not rated.
-        per_10k: 万人诉求量, ``None`` without a population for the unit.
+        per_10k: 万人诉求量 of the unit's area: the complaints located in the area (``area_volume``)
+            per 10,000 residents, ``None`` without an area volume or a population for the unit.
         status: ``"rated"`` or ``"not rated: <why>"``.
+        per_10k_led: The tickets the unit handled (counted and excluded) per 10,000 residents of its
+            area (主办工单万人比), ``None`` without a population; not 万人诉求量.
     """
 
     unit: Any
@@ -164,6 +167,7 @@ class Score:
     grade: str | None
     per_10k: Points | None
     status: str
+    per_10k_led: Points | None = None
 
     @property
     def rated(self) -> bool:
@@ -258,6 +262,7 @@ class Scorecard:
             grade=(str(c["grade"][i]) or None) if rated else None,
             per_10k=self._points(c["per_10k"][i]) if c["per_10k_known"][i] else None,
             status=str(c["status"][i]),
+            per_10k_led=(self._points(c["per_10k_led"][i]) if c["per_10k_led_known"][i] else None),
         )
 
     def get(self, unit: Any, period: Any, category: Any = "") -> Score:  # noqa: ANN401 - labels of any type
@@ -281,7 +286,7 @@ class Scorecard:
 
         Returns:
             ``unit, period, category, group, volume, excluded, valid, response, resolution, satisfaction,
-            bonus, deduction, composite, rank, grade, per_10k, status``; the float columns are
+            bonus, deduction, composite, rank, grade, per_10k, per_10k_led, status``; the float columns are
             :class:`numpy.ma.MaskedArray` masked where there is no value.
         """
         c = self.columns
@@ -297,7 +302,8 @@ class Scorecard:
         out["deduction"] = c["deduction"] / scale
         out["rank"] = np.ma.masked_array(c["rank"], mask=not_rated | (c["group"] == ""))
         out["grade"] = c["grade"]
-        out["per_10k"] = np.ma.masked_array(c["per_10k"] / scale, mask=~c["per_10k_known"])
+        for name in ("per_10k", "per_10k_led"):
+            out[name] = np.ma.masked_array(c[name] / scale, mask=~c[f"{name}_known"])
         out["status"] = c["status"]
         return out
 
@@ -340,6 +346,7 @@ def score(
     kinds: Mapping[Any, Any] | None,
     population: Mapping[Any, int] | None,
     adjustments: tuple[Adjustment, ...],
+    area_volume: Mapping[Any, int] | None = None,
 ) -> Scorecard:
     n = len(tally)
     valid_v, resp_v, reso_v, sat_v, scale = _answer_vectors(rules)
@@ -424,9 +431,12 @@ def score(
     partition, _ = key_index(tally.periods, tally.categories, group)
     cols["rank"] = _dense_rank(partition, _tie_keys(rules, cols), rated & (group != ""))
     cols["grade"] = _grade_labels(rules, composite, rated)
-    per_10k, known = _per_10k(tally.units, volume + excluded, population, places)
-    cols["per_10k"] = per_10k
-    cols["per_10k_known"] = known
+    cols["per_10k_led"], cols["per_10k_led_known"] = _per_10k(
+        tally.units, volume + excluded, population, places
+    )
+    cols["per_10k"], cols["per_10k_known"] = _per_10k(
+        tally.units, _area_volume(tally, area_volume), population, places
+    )
     return Scorecard(rules, cols)
 
 
@@ -455,16 +465,36 @@ def _groups(
     return np.array(names, dtype=str).reshape(len(units))
 
 
+def _area_volume(tally: Tally, area_volume: Mapping[Any, int] | None) -> IntArray | None:
+    """Complaints located in each row's area: by ``(unit, period)``, else by unit; -1 when unknown."""
+    if not area_volume:
+        return None
+    out: list[object] = []
+    for u, p in zip(tally.units.tolist(), tally.periods.tolist(), strict=True):
+        v: object = area_volume.get((u, p), area_volume.get(u, -1))
+        out.append(v)
+        if not isinstance(v, int) or isinstance(v, bool) or v < -1:
+            raise ValidationError(
+                "must be a count of complaints (an integer ≥ 0)",
+                field="area_volume",
+                value=(u, p, v),
+            )
+    return np.array(out, dtype=np.int64).reshape(len(tally))
+
+
 def _per_10k(
-    units: npt.NDArray[Any], tickets: IntArray, population: Mapping[Any, int] | None, places: int
+    units: npt.NDArray[Any],
+    tickets: IntArray | None,
+    population: Mapping[Any, int] | None,
+    places: int,
 ) -> tuple[IntArray, npt.NDArray[np.bool_]]:
-    if not population:  # no table: nothing to look up per row
+    if not population or tickets is None:  # no table: nothing to look up per row
         return np.zeros(len(units), dtype=np.int64), np.zeros(len(units), dtype=bool)
     pop = np.array([population.get(u, 0) for u in units.tolist()], dtype=np.int64).reshape(
         len(units)
     )
-    known = pop > 0
-    value = _round_div(tickets * 10_000 * 10**places, np.maximum(pop, 1), "half_up")
+    known = (pop > 0) & (tickets >= 0)
+    value = _round_div(np.maximum(tickets, 0) * 10_000 * 10**places, np.maximum(pop, 1), "half_up")
     return np.where(known, value, 0), known
 
 

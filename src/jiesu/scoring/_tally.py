@@ -179,8 +179,9 @@ class Tally:
         return len(self.units)
 
     def __repr__(self) -> str:
-        """Show size and total tickets."""
-        return f"Tally(keys={len(self)}, tickets={int(self.counts.sum())})"
+        """Show size, counted tickets and excluded tickets."""
+        tickets, excluded = (int(self.counts[:, _C[k]].sum()) for k in ("tickets", "excluded"))
+        return f"Tally(keys={len(self)}, tickets={tickets}, excluded={excluded})"
 
     def row(self, unit: Any, period: Any, category: Any = "") -> dict[str, int]:  # noqa: ANN401 - labels of any type
         """The counts of one key by name (:data:`COUNTS`), all zero when the key is absent."""
@@ -206,6 +207,7 @@ class Tally:
         kinds: Mapping[Any, Any] | None = None,
         population: Mapping[Any, int] | None = None,
         adjustments: Iterable[Adjustment] = (),
+        area_volume: Mapping[Any, int] | None = None,
     ) -> Scorecard:
         """Score every key (打分): three rates, composite, rank within group, grade, 万人诉求量.
 
@@ -213,19 +215,28 @@ class Tally:
             rules: The rules.
             kinds: Unit code → unit kind (a ``UnitKind``, its code, or a ``jiesu.model.Unit``) for ranking
                 groups; without it every unit is ranked in one group ``"all"``.
-            population: Unit code → resident population for 万人诉求量.
+            population: Unit code → resident population of the unit's area, for 万人诉求量.
             adjustments: Bonuses and deductions per unit and period.
+            area_volume: Complaints located in (or about) each unit's area (诉求量 by territory), keyed
+                by ``(unit, period)`` or by unit: a street's complaints for the street, all the
+                district's complaints for the district (see :func:`area_volume_many`).
 
         Returns:
-            The scorecard. 万人诉求量 is (counted + excluded tickets) ÷ population × 10,000, rounded
-            half-up to the rules' places (an assumed formula).
+            The scorecard. 万人诉求量 (``per_10k``) is the area's complaints ÷ its population × 10,000;
+            ``per_10k_led`` is (counted + excluded tickets the unit led) ÷ population × 10,000; both
+            rounded half-up to the rules' places (assumed formulas: the notices give no arithmetic).
 
         Raises:
             ValidationReport: An adjustment names a unit and period the tally does not have.
-            ValidationError: ``kinds`` lacks a unit of the tally.
+            ValidationError: ``kinds`` lacks a unit of the tally, or an area volume is not a count.
         """
         return score(
-            self, rules, kinds=kinds, population=population, adjustments=tuple(adjustments)
+            self,
+            rules,
+            kinds=kinds,
+            population=population,
+            adjustments=tuple(adjustments),
+            area_volume=area_volume,
         )
 
     def combine_periods(

@@ -414,3 +414,15 @@ def test_per_10k_is_the_area_figure_and_per_10k_led_the_units() -> None:
         area_volume_many(["S01"], ["2025-03"], parents={"S01": "D01", "D01": "S01"})
     with pytest.raises(ValidationError, match="same length"):
         area_volume_many(["S01"], ["2025-03", "2025-04"])
+
+
+@pytest.mark.parametrize("name", [None, *Rules.presets()])
+def test_district_departments_are_ranked(name: str | None) -> None:
+    rules = Rules() if name is None else Rules.preset(name)
+    assert rules.group_of("district_department") == "district_departments"
+    t = _one(
+        {"B01": {"tickets": 1, "answered": 1}, "B02": {"tickets": 1, "answered": 1, "solved": 1}}
+    )
+    card = t.scores(rules, kinds={"B01": "district_department", "B02": "district_department"})
+    assert {s.group for s in card.rows()} == {"district_departments"}
+    assert all(s.rank is not None for s in card.rows() if s.rated)

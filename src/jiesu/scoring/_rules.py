@@ -124,6 +124,7 @@ def _default_groups() -> dict[str, tuple[str, ...]]:
     return {
         "districts": ("district",),
         "streets_and_towns": ("street", "township"),
+        "district_departments": ("district_department",),
         "municipal_departments": ("municipal_department",),
         "public_service": ("public_service",),
     }

@@ -278,3 +278,80 @@ def test_pandas_results_never_hold_nan() -> None:
     for name in out.columns:
         values = out[name].tolist()
         assert not any(isinstance(v, float) and v != v for v in values), name  # noqa: PLR0124 - NaN test
+
+
+# ------------------------------------------------------------------ duplicates and conflicts
+def with_ids() -> dict[str, list[Any]]:
+    return clean() | {"id": ["T1", "T2", "T3", "T4", "T5"]}
+
+
+def test_duplicated_rows_are_reported_and_counted_once() -> None:
+    d = with_ids()
+    doubled = {k: [*v, v[0], v[2], v[0]] for k, v in d.items()}  # T1 twice more, T3 once more
+    tally, report = via_arrays(doubled, ticket_id=doubled["id"], errors="collect")
+    assert tally == via_arrays(clean())
+    assert [(p.row, p.field, p.value, p.reason) for p in report.problems] == [
+        (5, "ticket_id", "T1", "duplicate of row 0: counted once"),
+        (6, "ticket_id", "T3", "duplicate of row 2: counted once"),
+        (7, "ticket_id", "T1", "duplicate of row 0: counted once"),
+    ]
+    with pytest.raises(ValidationReport, match="duplicate of row 0"):
+        via_arrays(doubled, ticket_id=doubled["id"])
+    assert via_arrays(d, ticket_id=d["id"]) == via_arrays(clean())  # no repeated id: nothing to do
+
+
+def test_different_lead_rows_of_one_ticket_are_bad_rows() -> None:
+    d = with_ids()
+    d = {k: [*v, v[1]] for k, v in d.items()}
+    d["satisfaction"][-1] = 2  # T2 again, with another answer
+    d["unit"][-1] = "S01"
+    tally, report = via_arrays(d, ticket_id=d["id"], errors="collect")
+    assert [(p.row, p.reason) for p in report.problems] == [
+        (1, "different lead (主办) rows of one ticket (rows 1, 5): none is counted"),
+        (5, "different lead (主办) rows of one ticket (rows 1, 5): none is counted"),
+    ]
+    assert tally.row("S01", "2025-03")["tickets"] == 1
+    # a co-handler row beside its lead is no conflict, and counts under lead_and_co_handlers
+    co = {k: [*v[:5], v[1]] for k, v in d.items()}
+    co["unit"][-1] = "S09"
+    lead = np.array([True] * 5 + [False])
+    _, report = via_arrays(co, ticket_id=co["id"], lead=lead, errors="collect")
+    assert not report
+    twice = {k: [*v, v[-1]] for k, v in co.items()}
+    twice["contacted"][-1] = 1 - twice["contacted"][-1]
+    _, report = via_arrays(
+        twice, ticket_id=twice["id"], lead=np.append(lead, False), errors="collect"
+    )
+    assert {p.row for p in report.problems} == {5, 6}
+    assert "co-handler (协办)" in report.problems[0].reason
+
+
+@pytest.mark.parametrize("backend", list(BACKENDS))
+def test_duplicates_and_conflicts_on_every_backend(backend: str) -> None:
+    d = with_ids() | {"role": ["主办"] * 5}
+    d = {
+        k: [*v, v[0], v[2], v[1]] for k, v in d.items()
+    }  # T1, T3 re-exported; T2 with a new answer
+    d["satisfaction"][-1] = 2
+    d["unit"][-1] = "S01"
+    d["callback"][-1] = 1
+    d = {k: [str(x) for x in v] for k, v in d.items()}
+    tally, report = tally_frame(
+        BACKENDS[backend](d),
+        rules=RULES,
+        columns=ColumnMap(ticket_id="id", role="role"),
+        errors="collect",
+    )
+    arrays, expected = via_arrays(d, ticket_id=d["id"], errors="collect")
+    assert tally == arrays
+    named = [(p.row, p.field, p.value) for p in report.problems]
+    if backend in LAZY:
+        assert sorted(named) == sorted((p.value, "id", p.value) for p in expected.problems)
+    else:
+        assert named == [(p.row, "id", p.value) for p in expected.problems]
+        assert [p.reason for p in report.problems] == [p.reason for p in expected.problems]
+    assert {p.value for p in report.problems} == {"T1", "T3", "T2"}
+    clean_ids = tally_frame(
+        BACKENDS[backend](with_ids()), rules=RULES, columns=ColumnMap(ticket_id="id")
+    )
+    assert clean_ids == via_arrays(clean())

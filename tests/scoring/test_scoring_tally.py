@@ -426,3 +426,15 @@ def test_district_departments_are_ranked(name: str | None) -> None:
     card = t.scores(rules, kinds={"B01": "district_department", "B02": "district_department"})
     assert {s.group for s in card.rows()} == {"district_departments"}
     assert all(s.rank is not None for s in card.rows() if s.rated)
+
+
+def test_from_keys_drops_keys_that_cancel_out() -> None:
+    a = _one({"S01": {"tickets": 2, "answered": 2}, "S02": {"tickets": 1}})
+    b = _one({"S01": {"tickets": 2, "answered": 2}})
+    net = Tally.from_keys(
+        np.concatenate([a.units, b.units]),
+        np.concatenate([a.periods, b.periods]),
+        None,
+        np.concatenate([a.counts, -b.counts]),
+    )
+    assert net == _one({"S02": {"tickets": 1}})

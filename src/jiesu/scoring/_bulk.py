@@ -193,6 +193,8 @@ class _Rows:
     skip: tuple[npt.NDArray[np.bool_], ...]
     keep: npt.NDArray[np.bool_] | None
     excluded: npt.NDArray[np.bool_] | None
+    lead: npt.NDArray[np.bool_] | None = None
+    ids: npt.NDArray[Any] | None = None
 
     @classmethod
     def check(
@@ -205,10 +207,12 @@ class _Rows:
         rules: Rules,
         category: npt.NDArray[Any] | None = None,
         units_table: KnownUnits | None = None,
+        ids: npt.NDArray[Any] | None = None,
     ) -> _Rows:
         n = len(units)
         arrays = {name: np.asarray(arr) for name, arr in answers.items()}
-        for name, arr in (("period", periods), *arrays.items(), ("category", category)):
+        shaped = (("period", periods), *arrays.items(), ("category", category), ("ticket_id", ids))
+        for name, arr in shaped:
             if arr is not None and np.shape(arr) != (n,):
                 raise ValidationError(
                     f"must have the same length as unit ({n})", field=name, value=np.shape(arr)
@@ -223,9 +227,9 @@ class _Rows:
         excluded = _flag(flags.get("excluded"), n, "excluded")
         ucodes = _Codes(units, "unit", units_table)
         pcodes = _Codes(periods, "period")
-        return cls(units, periods, ucodes, pcodes, arrays, skip, keep, excluded)
+        return cls(units, periods, ucodes, pcodes, arrays, skip, keep, excluded, lead, ids)
 
-    def states(
+    def states(  # noqa: C901 - one pass over the checks of a slice
         self, sl: slice, problems: list[Problem]
     ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_] | None]:
         """The state of each row of a slice and which rows count (``None``: all); bad rows are reported."""
@@ -272,7 +276,94 @@ class _Rows:
         combo = combo_codes(cb, con, sol, sat)
         if self.excluded is not None:
             combo[self.excluded[sl]] = COMBO_EXCLUDED
-        return _STATE_TABLE[combo], counted
+        state = _STATE_TABLE[combo]
+        if self.ids is not None:
+            ok = np.ones(len(state), dtype=bool) if reject is None else ~reject
+            fine = ok if checked is None else ok & checked
+            drop = self._repeated(sl, state, ok, fine, problems)
+            if drop is not None:
+                counted = ~drop if counted is None else counted & ~drop
+        return state, counted
+
+    def _repeated(
+        self,
+        sl: slice,
+        state: npt.NDArray[np.int8],
+        ok: npt.NDArray[np.bool_],
+        fine: npt.NDArray[np.bool_],
+        problems: list[Problem],
+    ) -> npt.NDArray[np.bool_] | None:
+        """Rows of repeated ticket ids that must not count: duplicates beyond the first, and conflicts.
+
+        A duplicate repeats a row exactly (same ticket, unit, role, period and answers): it is reported
+        and the first copy counts once. Two different lead (主办) rows of one ticket, or two different
+        rows of one co-handler (协办), contradict each other: every one of them is a bad row.
+        """
+        assert self.ids is not None  # noqa: S101 - checked by the caller
+        ids = self.ids[sl]
+        _, tid = np.unique(ids.astype(str), return_inverse=True)
+        tid = np.asarray(tid, dtype=np.int64).reshape(len(ids))
+        if np.bincount(tid).max(initial=0) < 2:  # noqa: PLR2004 - no id repeats
+            return None
+        lead = np.ones(len(ids), dtype=bool) if self.lead is None else self.lead[sl]
+        unit = self.ucodes.chunk(sl)
+        content = np.stack([self.pcodes.chunk(sl), state, fine], axis=1).astype(np.int64)
+        drop, found = repeated_rows(tid, unit, lead, content, ok=ok, fine=fine)
+        problems.extend(
+            Problem(
+                r + sl.start, "ticket_id", ids[r : r + 1].tolist()[0], why(lambda x: x + sl.start)
+            )
+            for r, why in found
+        )
+        return drop
+
+
+def repeated_rows(
+    tid: npt.NDArray[np.int64],
+    unit: npt.NDArray[np.int64],
+    lead: npt.NDArray[np.bool_],
+    content: npt.NDArray[np.int64],
+    *,
+    ok: npt.NDArray[np.bool_],
+    fine: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.bool_], list[tuple[int, Any]]]:
+    """Rows of repeated ticket ids that must not count, and why (a function of how rows are named).
+
+    A duplicate repeats a row exactly (ticket, unit, role and ``content`` codes): it is reported and the
+    first copy counts once. Different lead (主办) rows of one ticket, or different rows of one
+    co-handler (协办), contradict each other: every one of them is a bad row. Only ``ok`` rows (not
+    already bad) take part; conflicts are sought among the ``fine`` ones (rows that are scored).
+    """
+    n = len(tid)
+    rows = np.flatnonzero(ok)
+    table = np.column_stack([tid[rows], unit[rows], lead[rows], content[rows]]).astype(np.int64)
+    _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
+    inverse = np.asarray(inverse).reshape(len(rows))
+    copy = first[inverse] != np.arange(len(rows))
+    drop = np.zeros(n, dtype=bool)
+    found: list[tuple[int, Any]] = []
+    for k in np.flatnonzero(copy).tolist():
+        r, original = int(rows[k]), int(rows[first[inverse[k]]])
+        drop[r] = True
+        found.append((r, lambda at, o=original: f"duplicate of row {at(o)}: counted once"))
+    kept = rows[~copy & fine[rows]]
+    holder = np.where(lead[kept], -1, unit[kept])  # one lead per ticket, one row per co-handler
+    pairs = np.column_stack([tid[kept], holder])
+    _, pinv, pcount = np.unique(pairs, axis=0, return_inverse=True, return_counts=True)
+    pinv = np.asarray(pinv).reshape(len(kept))
+    for k in np.flatnonzero(pcount[pinv] > 1).tolist():
+        r = int(kept[k])
+        drop[r] = True
+        role = "lead (主办)" if lead[r] else "co-handler (协办)"
+        group = kept[pinv == pinv[k]].tolist()
+
+        def conflict(at: Any, role: str = role, group: list[int] = group) -> str:  # noqa: ANN401 - a row-naming function
+            rows_of = ", ".join(str(at(x)) for x in group)
+            return f"different {role} rows of one ticket (rows {rows_of}): none is counted"
+
+        found.append((r, conflict))
+    found.sort(key=lambda item: item[0])
+    return drop, found
 
 
 def row_states(
@@ -303,6 +394,7 @@ def _tally_arrays(
     category: npt.NDArray[Any] | None,
     rules: Rules,
     units_table: KnownUnits | None = None,
+    ids: npt.NDArray[Any] | None = None,
 ) -> tuple[Tally, ValidationReport]:
     """Validate and count in chunks of rows: int8 codes, a state lookup, one bincount per chunk."""
     n = len(units)
@@ -314,6 +406,7 @@ def _tally_arrays(
         rules=rules,
         category=category,
         units_table=units_table,
+        ids=ids,
     )
     ucodes, pcodes = rows.ucodes, rows.pcodes
     ccodes = _Codes(category.astype(str), "category") if category is not None else None
@@ -322,8 +415,9 @@ def _tally_arrays(
     size = len(ucodes.labels) * n_p * n_c * N_STATES
     bins = np.zeros(size + 1, dtype=np.int64)
     problems: list[Problem] = []
-    for start in range(0, n, _CHUNK):
-        sl = slice(start, min(start + _CHUNK, n))
+    chunk = max(n, 1) if rows.ids is not None else _CHUNK  # repeated ids are found over all rows
+    for start in range(0, n, chunk):
+        sl = slice(start, min(start + chunk, n))
         state, counted = rows.states(sl, problems)
         key = ucodes.chunk(sl)
         key *= n_p
@@ -363,6 +457,7 @@ def tally_many(
     excluded: npt.ArrayLike | None = ...,
     category: npt.ArrayLike | None = ...,
     units: object = ...,
+    ticket_id: npt.ArrayLike | None = ...,
     errors: Literal["raise"] = ...,
 ) -> Tally: ...
 @overload
@@ -381,6 +476,7 @@ def tally_many(
     excluded: npt.ArrayLike | None = ...,
     category: npt.ArrayLike | None = ...,
     units: object = ...,
+    ticket_id: npt.ArrayLike | None = ...,
     errors: Literal["collect"],
 ) -> tuple[Tally, ValidationReport]: ...
 def tally_many(
@@ -398,6 +494,7 @@ def tally_many(
     excluded: npt.ArrayLike | None = None,
     category: npt.ArrayLike | None = None,
     units: object = None,
+    ticket_id: npt.ArrayLike | None = None,
     errors: ErrorPolicy = "raise",
 ) -> Tally | tuple[Tally, ValidationReport]:
     """Count tickets per unit and period from arrays (批量计数), one row per (ticket, unit).
@@ -423,6 +520,9 @@ def tally_many(
         units: The known units (单位表), optional: unit codes, :class:`~jiesu.model.Unit` objects, or a
             mapping unit name → code. A row naming another unit is bad (the nearest known name is
             suggested); a name is read as its code.
+        ticket_id: 工单编号 per row, optional. With it, a row repeated exactly (a re-exported row) is
+            reported as a duplicate of its first copy and counted once, and different lead rows of one
+            ticket (or different rows of one co-handler) are bad rows.
         errors: ``"raise"`` (default) raises a :class:`~jiesu.errors.ValidationReport` listing every bad
             row; ``"collect"`` returns it beside the tally (bad rows are then not counted).
 
@@ -463,6 +563,7 @@ def tally_many(
         category=None if category is None else np.asarray(category),
         rules=rules,
         units_table=known_units(units),
+        ids=None if ticket_id is None else np.asarray(ticket_id),
     )
     if report and errors == "raise":
         raise report

@@ -16,6 +16,7 @@ import narwhals as nw
 import numpy as np
 
 from jiesu.errors import ErrorPolicy, Problem, ValidationError, ValidationReport
+from jiesu.scoring._bulk import repeated_rows
 from jiesu.scoring._evaluate import Breakdown, breakdown_arrays
 from jiesu.scoring._labels import KnownUnits, check_label, check_labels, is_text, known_units
 from jiesu.scoring._states import (
@@ -294,6 +295,7 @@ class _Plan:
                 self.checked = part if self.checked is None else self.checked & part
         self.counted = self.checked
         role = dict(flags).get("role")
+        self.role = role
         if role is not None and rules.attribution == "lead":
             part = role.eq(_LEAD)
             self.counted = part if self.counted is None else self.counted & part
@@ -508,7 +510,92 @@ def _tally_native(
         if column in counted.columns:
             matrix[:, i] = counted[column].to_numpy()
     tally = Tally.from_keys(units, periods, cats, matrix)
+    if cols.ticket_id is not None:
+        found, dropped = _repeated(frame, plan, rules, known, eager=eager)
+        problems += found
+        if dropped is not None:  # the dropped rows were counted above: take their counts off
+            tally = Tally.from_keys(
+                np.concatenate([tally.units, dropped.units]),
+                np.concatenate([tally.periods, dropped.periods]),
+                np.concatenate([tally.categories, dropped.categories])
+                if cats is not None
+                else None,
+                np.concatenate([tally.counts, -dropped.counts]),
+            )
     return tally, ValidationReport(problems, total=total)
+
+
+def _repeated(
+    frame: Any,  # noqa: ANN401 - a narwhals frame
+    plan: _Plan,
+    rules: Rules,
+    known: KnownUnits | None,
+    *,
+    eager: bool,
+) -> tuple[list[Problem], Tally | None]:
+    """Duplicated and conflicting rows of repeated ticket ids (see :func:`repeated_rows`).
+
+    Only rows whose id repeats are fetched; they are checked with numpy, and the tally of the rows
+    that must not count is returned, to be taken off the table's counts.
+    """
+    cols = plan.cols
+    tid = cols.ticket_id
+    assert tid is not None  # noqa: S101 - checked by the caller
+    ids = frame.group_by(tid).agg(nw.len().alias("_n")).filter(nw.col("_n") > 1).select(tid)
+    repeated = (ids if eager else ids.collect())[tid].to_list()
+    if not repeated:
+        return [], None
+    mapped = [
+        c
+        for c in dict.fromkeys(getattr(cols, f.name) for f in attrs.fields(ColumnMap))
+        if c is not None
+    ]
+    if eager:
+        frame = frame.with_row_index("_row")
+    picked = frame.filter(nw.col(tid).is_in(repeated)).select(
+        *mapped,
+        *(["_row"] if eager else []),
+        plan.any_bad.alias("_bad"),
+        (plan.checked if plan.checked is not None else nw.lit(value=True)).alias("_fine"),
+        (
+            plan.role.eq(_LEAD).fill_null(value=False)
+            if plan.role is not None
+            else nw.lit(value=True)
+        ).alias("_lead"),
+    )
+    rows = picked if eager else picked.collect()
+    lead = rows["_lead"].to_numpy().astype(bool)
+    codes = [_factor(rows[c].to_numpy()) for c in mapped]
+    ok = ~rows["_bad"].to_numpy().astype(bool)
+    fine = rows["_fine"].to_numpy().astype(bool) & ok
+    drop, found = repeated_rows(
+        _factor(rows[tid].to_numpy()),
+        _factor(rows[cols.unit].to_numpy()),
+        lead,
+        np.column_stack(codes),
+        ok=ok,
+        fine=fine,
+    )
+    where = rows["_row"].to_list() if eager else rows[tid].to_list()
+    values = rows[tid].to_list()
+    problems = [  # rows named as the table's (0-based row, or ticket id), not the fetched subset's
+        Problem(where[r], tid, values[r], why(lambda x: where[x])) for r, why in found
+    ]
+    dropped_rows = rows.filter(
+        nw.new_series("_drop", drop, nw.Boolean, backend=rows.implementation)
+    )
+    keep_cols = [c for c in mapped if c != tid]
+    subset = attrs.evolve(cols, ticket_id=None)
+    dropped, _ = _tally_native(
+        dropped_rows.select(*keep_cols).to_native(), subset, rules, known=known
+    )
+    return problems, dropped
+
+
+def _factor(values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """Integer codes of any column (nulls and NaN as one more code)."""
+    text = values.astype(str)
+    return np.asarray(np.unique(text, return_inverse=True)[1], dtype=np.int64).reshape(len(values))
 
 
 def _labels(values: npt.NDArray[Any]) -> npt.NDArray[Any]:

@@ -87,7 +87,7 @@ class Tally:
         Returns:
             The canonical tally (sorted, one row per key, no all-zero row).
         """
-        keep = counts.sum(axis=1) > 0
+        keep = counts.any(axis=1)
         units, periods, counts = units[keep], periods[keep], counts[keep]
         if categories is None:  # not split: no category key to sort
             inverse, (u, p) = key_index(units, periods)
@@ -99,6 +99,9 @@ class Tally:
             summed[inverse] = counts
         else:
             np.add.at(summed, inverse, counts)
+            nonzero = summed.any(axis=1)  # rows that cancel out (a correction) leave the tally
+            if not nonzero.all():
+                u, p, c, summed = u[nonzero], p[nonzero], c[nonzero], summed[nonzero]
         return cls(u, p, c, summed)
 
     @classmethod

@@ -355,3 +355,39 @@ def test_duplicates_and_conflicts_on_every_backend(backend: str) -> None:
         BACKENDS[backend](with_ids()), rules=RULES, columns=ColumnMap(ticket_id="id")
     )
     assert clean_ids == via_arrays(clean())
+
+
+@st.composite
+def duplicated_rows(draw: st.DrawFn) -> tuple[dict[str, list[Any]], list[int]]:
+    n = draw(st.integers(1, 8))
+    base: dict[str, list[Any]] = {
+        "id": [f"T{i}" for i in range(n)],
+        "unit": [draw(st.sampled_from(["S01", "S02"])) for _ in range(n)],
+        "period": [draw(st.sampled_from(["2025-01", "2025-02"])) for _ in range(n)],
+        "callback": [draw(st.integers(0, 3)) for _ in range(n)],
+        "contacted": [draw(st.integers(0, 1)) for _ in range(n)],
+        "solved": [draw(st.integers(0, 1)) for _ in range(n)],
+        "satisfaction": [draw(st.integers(0, 2)) for _ in range(n)],
+    }
+    copies = draw(st.lists(st.integers(0, n - 1), max_size=6))
+    order = list(range(n)) + copies
+    return {k: [v[i] for i in order] for k, v in base.items()}, order
+
+
+@settings(max_examples=25, deadline=None)
+@given(duplicated_rows())
+def test_duplicates_count_once_on_every_path(case: tuple[dict[str, list[Any]], list[int]]) -> None:
+    data, order = case
+    n = len(set(order))
+    unique = {k: v[:n] for k, v in data.items()}
+    expected = via_arrays(unique)
+    tally, report = via_arrays(data, ticket_id=data["id"], errors="collect")
+    assert tally == expected
+    assert [p.row for p in report.problems] == list(range(n, len(order)))
+    spelt = {k: [f"\u3000{x}" for x in v] if k in ANSWER else v for k, v in data.items()}
+    for name in ("pandas", "polars", "duckdb"):
+        got, frame_report = tally_frame(
+            BACKENDS[name](spelt), rules=RULES, columns=ColumnMap(ticket_id="id"), errors="collect"
+        )
+        assert got == expected, name
+        assert len(frame_report) == len(report), name

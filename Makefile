@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/scoring.py
 	$(BIN)/python benchmarks/routing.py
 	$(BIN)/python benchmarks/sample.py
+	$(BIN)/python benchmarks/exports.py
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet

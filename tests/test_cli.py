@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from jiesu import cli
 from jiesu.errors import MissingDependencyError, Problem, ValidationReport
+from jiesu.io import read_table, write_table
 from jiesu.model import dumps, example_tickets
 from jiesu.sample import generate_complaints, raw_score_table
 
@@ -122,11 +123,56 @@ def test_calendar_refuses_uncovered_dates_unless_asked() -> None:
     code, _, err = _run("calendar", "is-workday", "2030-01-02")
     assert code == cli.EXIT_DATA
     assert "outside the calendar's covered range 2010-01-01..2026-12-31" in err
-    code, out, _ = _run("calendar", "is-workday", "2030-01-02", "--beyond-coverage")
+    assert "hint: --beyond-coverage statutory" in err
+    code, out, err = _run("calendar", "is-workday", "2030-01-02", "--beyond-coverage", "weekdays")
     assert code == 0
-    assert "工作日 workday" in out
+    assert (
+        out.strip()
+        == "2030-01-02 周三: 工作日 workday [provisional: by weekday only, no notice 待定]"
+    )
+    assert "statutory holidays such as 元旦 and 春节 count as working days" in err
     assert _run("calendar", "add", "2031-01-01", "1")[0] == cli.EXIT_DATA
     assert _run("calendar", "count", "2009-12-01", "2010-01-05")[0] == cli.EXIT_DATA
+    code, _, err = _run("calendar", "add", "2031-01-01", "1", "--beyond-coverage", "yes")
+    assert code == cli.EXIT_USAGE
+    assert "'yes' is not one of 'none', 'weekdays', 'statutory'" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ("is-workday", "2027-02-05"),
+            "2027-02-05 周五: 休息日 day off (春节) [provisional: statutory holidays only, no notice yet 待定]",
+        ),
+        (
+            ("is-workday", "2027-10-04"),
+            "2027-10-04 周一: 工作日 workday [provisional: statutory holidays only, no notice yet 待定]",
+        ),
+        (("is-workday", "2026-10-01"), "2026-10-01 周四: 休息日 day off (国庆节)"),
+        (("add", "2026-12-28", "5"), "2027-01-05"),  # 元旦 2027 is off
+        (("count", "2026-12-31", "2027-01-04"), "1"),
+    ],
+)
+def test_calendar_beyond_coverage_statutory(args: tuple[str, ...], expected: str) -> None:
+    code, out, _ = _run("calendar", *args, "--beyond-coverage", "statutory")
+    assert code == 0, out
+    assert out.strip() == expected
+
+
+def test_calendar_weekdays_count_new_year_as_a_working_day_and_say_so() -> None:
+    code, out, err = _run("calendar", "add", "2026-12-28", "5", "--beyond-coverage", "weekdays")
+    assert code == 0
+    assert out.strip() == "2027-01-04"
+    assert "note 注意: the 2027 holiday notice is not in this calendar" in err
+    assert "count as working days" in err
+    code, out, err = _run(
+        "calendar", "count", "2026-12-01", "2026-12-04", "--beyond-coverage", "none"
+    )
+    assert (code, out.strip()) == (0, "3")
+    assert "note 注意: the 2027 holiday notice is not in this calendar" in err
+    code, out, err = _run("calendar", "count", "2026-03-02", "2026-03-06")
+    assert (code, out.strip(), err) == (0, "4", "")
 
 
 def test_calendar_add_and_count() -> None:
@@ -161,11 +207,44 @@ def test_deadline_counts_working_days() -> None:
 
 
 def test_deadline_flags_provisional_dates() -> None:
-    code, out, _ = _run(
+    code, out, err = _run(
         "deadline", "2026-12-28T09:00:00+08:00", "1wd", "--now", "2026-12-28T10:00:00+08:00"
     )
     assert code == 0, out
     assert "provisional" in out
+    assert "note 注意: the 2027 holiday notice is not in this calendar" in err
+
+
+def test_deadline_beyond_coverage() -> None:
+    args = ("deadline", "2026-12-24T10:00:00+08:00", "5wd", "--now", "2026-12-24T11:00:00+08:00")
+    code, _, err = _run(*args)
+    assert code == cli.EXIT_DATA
+    assert "hint: --beyond-coverage statutory" in err
+    code, out, err = _run(*args, "--beyond-coverage", "statutory")
+    assert code == 0, out
+    assert "2027-01-01T00:00:00+08:00" in out  # the close of 2026-12-31, the 5th working day
+    assert "provisional" in out
+    assert "dates in 2027 follow the statutory holidays without 调休" in err
+    code, out, _ = _run(
+        "deadline",
+        "2026-12-28T09:00:00+08:00",
+        "5wd",
+        "--now",
+        "2026-12-28T10:00:00+08:00",
+        "--beyond-coverage",
+        "statutory",
+    )
+    assert "2027-01-06T00:00:00+08:00" in out  # 元旦 is not counted
+    code, out, _ = _run(
+        "deadline",
+        "2026-12-28T09:00:00+08:00",
+        "5wd",
+        "--now",
+        "2026-12-28T10:00:00+08:00",
+        "--beyond-coverage",
+        "weekdays",
+    )
+    assert "2027-01-05T00:00:00+08:00" in out  # by weekday only, 元旦 counted as worked
 
 
 def test_deadline_refuses_naive_and_bad_input() -> None:
@@ -286,7 +365,7 @@ def test_score_reads_parquet_and_jsonl(tmp_path: Path, clean_csv: Path) -> None:
     parquet = tmp_path / "card.parquet"
     code, _, _ = _run("score", str(clean_csv), "--output", str(tmp_path / "x.json"))
     assert code == 0
-    table = cli._read_table(clean_csv, "auto")
+    table = read_table(clean_csv)
     pq.write_table(table, parquet)
     assert _run("score", str(parquet))[0] == 0
     jsonl = tmp_path / "t.jsonl"
@@ -294,6 +373,10 @@ def test_score_reads_parquet_and_jsonl(tmp_path: Path, clean_csv: Path) -> None:
         "\n".join(json.dumps(r, ensure_ascii=False) for r in table.to_pylist()), encoding="utf-8"
     )
     assert _run("score", str(jsonl))[0] == 0
+    sheet = write_table(table, tmp_path / "t.xlsx", include_personal_data=True)
+    code, out, _ = _run("score", str(sheet))
+    assert code == 0
+    assert out == _run("score", str(clean_csv))[1]
 
 
 def test_score_names_bad_rows_by_row_in_parquet(tmp_path: Path) -> None:
@@ -301,7 +384,7 @@ def test_score_names_bad_rows_by_row_in_parquet(tmp_path: Path) -> None:
     csv = tmp_path / "bad.csv"
     csv.write_text(table.to_csv(), encoding="utf-8")
     parquet = tmp_path / "bad.parquet"
-    pq.write_table(cli._read_table(csv, "auto"), parquet)
+    pq.write_table(read_table(csv), parquet)
     code, _, err = _run("score", str(parquet))
     assert code == cli.EXIT_DATA
     first = min(table.bad_rows)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import concurrent.futures
+import pickle
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -116,3 +119,72 @@ def test_mask_empty() -> None:
     assert mask("") == "***"
     with pytest.raises(ValidationError, match="caller.name"):
         raise ValidationError("x", field="caller.name", value="李四", personal=True)
+
+
+# -- errors survive process pools ---------------------------------------------------------------------
+
+_TEXT = st.text(max_size=20)
+_VALUES = st.one_of(st.none(), st.integers(), _TEXT, st.lists(st.integers(), max_size=3))
+_PROBLEMS = st.lists(
+    st.builds(Problem, st.one_of(st.integers(0, 99), _TEXT), _TEXT, _VALUES, _TEXT),
+    min_size=1,
+    max_size=4,
+)
+_ERROR_CLASSES = sorted(
+    {obj for obj in vars(errors).values() if isinstance(obj, type) and issubclass(obj, JiesuError)},
+    key=lambda c: c.__name__,
+)
+
+
+def _an_error(cls: type[JiesuError]) -> st.SearchStrategy[JiesuError]:
+    if cls is TransitionError:
+        return st.builds(TransitionError, _TEXT, state=_TEXT, event=_TEXT)
+    if cls is CalendarCoverageError:
+        return st.builds(
+            CalendarCoverageError, _VALUES, first=st.dates(), last=st.dates(), field=_TEXT
+        )
+    if cls is MissingDependencyError:
+        return st.builds(MissingDependencyError, _TEXT, extra=_TEXT)
+    if cls is errors.DataFileError:
+        return st.builds(errors.DataFileError, _TEXT, _PROBLEMS)
+    if cls is ValidationReport:
+        return st.builds(ValidationReport, _PROBLEMS, total=st.integers(0, 9))
+    return st.builds(cls, _TEXT, field=st.none() | _TEXT, value=_VALUES, personal=st.booleans())
+
+
+def test_every_error_class_is_checked() -> None:
+    names = {c.__name__ for c in _ERROR_CLASSES}
+    assert {
+        "DataFileError",
+        "TransitionError",
+        "ValidationReport",
+        "MissingDependencyError",
+    } <= names
+    assert len(names) >= 13
+
+
+@pytest.mark.parametrize("cls", _ERROR_CLASSES, ids=lambda c: c.__name__)
+@given(data=st.data())
+def test_errors_pickle_with_their_message_and_attributes(
+    cls: type[JiesuError], data: st.DataObject
+) -> None:
+    err = data.draw(_an_error(cls))
+    back = pickle.loads(pickle.dumps(err))  # noqa: S301 - our own bytes
+    assert type(back) is type(err)
+    assert str(back) == str(err)
+    assert back.args == err.args
+    assert vars(back) == vars(err)
+    assert (back.reason, back.field, back.value) == (err.reason, err.field, err.value)
+
+
+def test_an_error_raised_in_a_worker_process_comes_back() -> None:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(_raise_in_worker)
+        with pytest.raises(TransitionError) as info:
+            future.result()
+    assert info.value.state == "received"
+    assert str(info.value) == "event 'sign' is not allowed in state 'received': nope"
+
+
+def _raise_in_worker() -> None:
+    raise TransitionError("nope", state="received", event="sign")

@@ -6,6 +6,7 @@ Subpackages:
 - :mod:`jiesu.calendar`: statutory holidays, adjusted working days (调休), deadlines and SLA clocks.
 - :mod:`jiesu.routing`: the responsible unit by function (职能) and territory (属地).
 - :mod:`jiesu.scoring`: response, resolution and satisfaction rates (三率) and rankings.
+- :mod:`jiesu.io`: readers and writers of ticket exports (CSV, Excel, Parquet, JSON Lines, Open311).
 - :mod:`jiesu.testing`: hypothesis strategies for property-based tests.
 - :mod:`jiesu.errors`: the typed errors every entry point raises.
 """

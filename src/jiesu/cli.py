@@ -6,7 +6,9 @@ Exit codes: 0 success; 1 bad input data (every bad row is printed with its row n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
@@ -22,7 +24,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the cli 
     raise MissingDependencyError(exc.name or "typer", extra="cli") from exc
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     import pyarrow as pa
 
@@ -305,35 +307,86 @@ def _date(text: str, field: str) -> dt.date:
         raise typer.BadParameter(f"{field}: not an ISO date (YYYY-MM-DD): {text!r}") from None
 
 
-def _calendar(*, beyond: bool) -> WorkCalendar:
+BeyondChoice = Literal["none", "weekdays", "statutory"]
+
+
+def _calendar(beyond: BeyondChoice) -> WorkCalendar:
+    """A new calendar for one command (so that its coverage warning, once per calendar, is shown)."""
     from jiesu.calendar import WorkCalendar  # noqa: PLC0415 - keep `jiesu --help` fast
 
-    return WorkCalendar.china() if not beyond else WorkCalendar(beyond_coverage="weekdays")
+    return WorkCalendar(beyond_coverage="raise" if beyond == "none" else beyond)
+
+
+@contextlib.contextmanager
+def _coverage_notes() -> Iterator[None]:
+    """Print the calendar's coverage warnings as notes on stderr (the answer itself stays on stdout)."""
+    from jiesu.errors import CoverageWarning  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CoverageWarning)
+        yield
+    for item in caught:
+        if issubclass(item.category, CoverageWarning):
+            err_console.print(
+                f"note 注意: {item.message}", markup=False, highlight=False, soft_wrap=True
+            )
+        else:  # pragma: no cover - other warnings pass through unchanged
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
+
+
+def _calendar_fail(error: JiesuError) -> typer.Exit:
+    """Like :func:`_fail`, with the command's own way out of a date beyond the notices."""
+    from jiesu.errors import CalendarCoverageError  # noqa: PLC0415 - keep `jiesu --help` fast
+
+    exit_ = _fail(error)
+    if isinstance(error, CalendarCoverageError):
+        err_console.print(
+            "hint: --beyond-coverage statutory follows the statutory holidays after the last notice",
+            markup=False,
+            highlight=False,
+        )
+    return exit_
 
 
 Beyond = Annotated[
-    bool, typer.Option("--beyond-coverage", help="Treat dates without a notice by weekday only.")
+    BeyondChoice,
+    typer.Option(
+        "--beyond-coverage",
+        help="Dates without a notice: none (refuse), statutory (the 放假办法's holidays, no 调休 "
+        "guessed; recommended) or weekdays (weekday only: 元旦 etc. count as working days).",
+    ),
 ]
 
 
 @calendar_app.command("is-workday")
 def is_workday(
     day: Annotated[str, typer.Argument(help="A date, YYYY-MM-DD.")],
-    beyond_coverage: Beyond = False,
+    beyond_coverage: Beyond = "none",
 ) -> None:
     """Say whether a day is a working day in China (是否工作日), and why."""
     date = _date(day, "day")
     try:
-        cal = _calendar(beyond=beyond_coverage)
-        work = cal.is_workday(date)
-        name = cal.holiday_name(date)
+        with _coverage_notes():
+            cal = _calendar(beyond_coverage)
+            work = cal.is_workday(date)
+            name = cal.holiday_name(date)
+            basis = cal.basis(date)
     except JiesuError as error:
-        raise _fail(error) from error
+        raise _calendar_fail(error) from error
     kind = "工作日 workday" if work else "休息日 day off"
     weekend = date.weekday() >= 5  # noqa: PLR2004 - Saturday is 5
     why = name or ("调休上班 adjusted working day" if work and weekend else "")
+    note = {
+        "notice": "",
+        "statutory": " [provisional: statutory holidays only, no notice yet 待定]",
+        "weekdays": " [provisional: by weekday only, no notice 待定]",
+    }[basis]
     console.print(
-        f"{date} {'周' + '一二三四五六日'[date.weekday()]}: {kind}" + (f" ({why})" if why else "")
+        f"{date} {'周' + '一二三四五六日'[date.weekday()]}: {kind}"
+        + (f" ({why})" if why else "")
+        + note,
+        markup=False,
+        highlight=False,
     )
 
 
@@ -344,28 +397,32 @@ def add_workdays(
         int,
         typer.Argument(help="Working days to add; to go back, write -- before a negative number."),
     ],
-    beyond_coverage: Beyond = False,
+    beyond_coverage: Beyond = "none",
 ) -> None:
     """Add working days to a date (加工作日)."""
     date = _date(day, "day")
     try:
-        console.print(str(_calendar(beyond=beyond_coverage).add_workdays(date, n)))
+        with _coverage_notes():
+            result = _calendar(beyond_coverage).add_workdays(date, n)
     except JiesuError as error:
-        raise _fail(error) from error
+        raise _calendar_fail(error) from error
+    console.print(str(result))
 
 
 @calendar_app.command("count")
 def count_workdays(
     start: Annotated[str, typer.Argument(help="First date, YYYY-MM-DD (excluded).")],
     end: Annotated[str, typer.Argument(help="Last date, YYYY-MM-DD (included).")],
-    beyond_coverage: Beyond = False,
+    beyond_coverage: Beyond = "none",
 ) -> None:
     """Count the working days in (start, end] (间隔工作日数)."""
     a, b = _date(start, "start"), _date(end, "end")
     try:
-        console.print(str(_calendar(beyond=beyond_coverage).workdays_between(a, b)))
+        with _coverage_notes():
+            count = _calendar(beyond_coverage).workdays_between(a, b)
     except JiesuError as error:
-        raise _fail(error) from error
+        raise _calendar_fail(error) from error
+    console.print(str(count))
 
 
 @app.command()
@@ -376,11 +433,12 @@ def deadline(
         str | None, typer.Option(help="The instant to read the status at (default: now).")
     ] = None,
     stop: Annotated[str | None, typer.Option(help="When the milestone was met, if it was.")] = None,
+    beyond_coverage: Beyond = "none",
 ) -> None:
     """Compute a deadline and its status (时限), counting China's working days and hours."""
     import pendulum  # noqa: PLC0415 - keep `jiesu --help` fast
 
-    from jiesu.calendar import WorkCalendar, clock  # noqa: PLC0415 - keep `jiesu --help` fast
+    from jiesu.calendar import clock  # noqa: PLC0415 - keep `jiesu --help` fast
     from jiesu.model import Duration, aware  # noqa: PLC0415 - keep `jiesu --help` fast
 
     def instant(text: str, field: str) -> pendulum.DateTime:
@@ -392,15 +450,16 @@ def deadline(
 
     try:
         started = instant(start, "start")
-        result = clock(
-            WorkCalendar.china(),
-            started,
-            Duration.parse(limit),
-            now=instant(now, "now") if now else pendulum.now("Asia/Shanghai"),
-            stop=instant(stop, "stop") if stop else None,
-        )
+        with _coverage_notes():
+            result = clock(
+                _calendar(beyond_coverage),
+                started,
+                Duration.parse(limit),
+                now=instant(now, "now") if now else pendulum.now("Asia/Shanghai"),
+                stop=instant(stop, "stop") if stop else None,
+            )
     except JiesuError as error:
-        raise _fail(error) from error
+        raise _calendar_fail(error) from error
     table = Table(title="时限 deadline")
     table.add_column("field")
     table.add_column("value")
@@ -494,41 +553,11 @@ def route(
 # --- score -----------------------------------------------------------------------------------------
 
 
-def _read_table(path: Path, encoding: str) -> pa.Table:
-    """Read a CSV (UTF-8 with or without BOM, or GB18030), Parquet or JSON Lines table with pyarrow."""
-    try:
-        import pyarrow as pa  # noqa: PLC0415 - the io extra is optional
-        import pyarrow.csv as pacsv  # noqa: PLC0415 - the io extra is optional
-        import pyarrow.json as pajson  # noqa: PLC0415 - the io extra is optional
-        import pyarrow.parquet as pq  # noqa: PLC0415 - the io extra is optional
-    except ImportError as exc:  # pragma: no cover - exercised only without the io extra installed
-        raise MissingDependencyError("pyarrow", extra="io") from exc
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        return pq.read_table(path)
-    if suffix in (".jsonl", ".ndjson"):
-        return pajson.read_json(path)
-    raw = path.read_bytes()
-    if encoding == "auto":
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("gb18030")
-    else:
-        text = raw.decode(encoding)
-    options = pacsv.ConvertOptions(strings_can_be_null=True, column_types=None)
-    read = pacsv.ReadOptions(autogenerate_column_names=False)
-    table = pacsv.read_csv(
-        pa.py_buffer(text.encode("utf-8")), read_options=read, convert_options=options
-    )
-    # Every column as text: codes like 0101 must keep their leading zeros.
-    return table.cast(pa.schema([(name, pa.string()) for name in table.column_names]))
-
-
 @app.command()
 def score(
     table: Annotated[
-        Path, typer.Argument(help="Tickets: CSV (UTF-8/BOM or GB18030), Parquet or JSON Lines.")
+        Path,
+        typer.Argument(help="Tickets: CSV (UTF-8/BOM or GB18030), Excel, Parquet or JSON Lines."),
     ],
     rules: Annotated[
         str, typer.Option(help="A rules preset name or a TOML file.")
@@ -547,6 +576,7 @@ def score(
 
     Every bad row is reported with its row number and the command exits with status 1; no row is dropped.
     """
+    from jiesu.io import read_table  # noqa: PLC0415 - keep `jiesu --help` fast
     from jiesu.scoring import ColumnMap, Rules, score_frame  # noqa: PLC0415 - keep `jiesu --help` fast
 
     if headers not in ("zh", "en"):
@@ -555,7 +585,7 @@ def score(
         raise typer.BadParameter(f"table: no such file: {table}")
     try:
         chosen = Rules.from_toml(rules) if rules.endswith(".toml") else Rules.preset(rules)
-        frame = _read_table(table, encoding)
+        frame = read_table(table, encoding=encoding)
         columns = ColumnMap.chinese() if headers == "zh" else ColumnMap()
         result = score_frame(frame, rules=chosen, columns=columns, headers="zh")
     except ValidationReport as report:

@@ -19,15 +19,20 @@ Examples:
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = [
     "AmbiguousRoute",
     "AmbiguousRouteError",
     "CalendarCoverageError",
     "CalendarError",
+    "CoverageWarning",
+    "DataFileError",
     "DataFormatError",
     "ErrorPolicy",
     "JiesuError",
@@ -81,7 +86,7 @@ def mask(value: object) -> str:
 
 def _show(value: object, *, personal: bool) -> str:
     """Render a value for a message: masked when personal, shortened when long."""
-    if personal:
+    if personal and value is not None:
         return repr(mask(value))
     text = repr(value)
     if len(text) > _MAX_VALUE_CHARS:
@@ -123,6 +128,10 @@ class JiesuError(Exception):
         if self.field is None:
             return self.reason
         return f"{self.field}: {self.reason} (got {self._shown})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by state, so that the error survives a process pool with its message and attributes."""
+        return (_restore, (type(self), self.args, self.__dict__.copy()))
 
 
 class ValidationError(JiesuError, ValueError):
@@ -169,10 +178,21 @@ class CalendarCoverageError(CalendarError):
         self.last = last
         super().__init__(
             f"outside the calendar's covered range {first}..{last}; pass "
-            "beyond_coverage='weekdays' to treat such dates by weekday only",
+            "beyond_coverage='statutory' to follow the statutory holidays after the last notice, "
+            "or 'weekdays' to go by weekday only",
             field=field,
             value=value,
         )
+
+
+class CoverageWarning(UserWarning):
+    """The calendar is used where its data is running out or was filled in (日历覆盖提示).
+
+    Warned once per calendar: when a date from 1 November of the last notice year on is asked about
+    (the next year's notice, due about then, is not bundled and can still move late December), and when a
+    date past the notices is treated by weekday only (``beyond_coverage="weekdays"``: statutory holidays
+    such as 元旦 count as working days there).
+    """
 
 
 class RoutingError(JiesuError, LookupError):
@@ -221,7 +241,8 @@ class Problem:
     """One failure in a batch (问题行): where it is, which field, what value, and why.
 
     Attributes:
-        row: The row index (0-based) or record key in the batch.
+        row: The row index (0-based) or record key in the batch; in a data file, where the problem is
+            (``file:line``, or the file where a JSON path names the place).
         field: The offending field or column.
         value: The offending value (already masked when personal).
         reason: What is wrong.
@@ -303,6 +324,68 @@ class ValidationReport(JiesuError, ValueError):
     def __bool__(self) -> bool:
         """Whether any problem was found."""
         return bool(self.problems)
+
+
+def _restore(cls: type[JiesuError], args: tuple[Any, ...], state: dict[str, Any]) -> JiesuError:
+    """Rebuild a pickled error from its class, its message and its attributes."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
+
+class DataFileError(DataFormatError, ValidationReport):
+    """Every problem found in one data file (数据文件错误), raised at once.
+
+    Each problem's ``row`` is where it is: ``file:line`` for TOML files, the file for JSON (whose problems
+    name a JSON path as their field). The message lists one problem per line as
+    ``file:line: field: reason (got value)`` (without the value when it is ``None``: a missing key). It is
+    both a :class:`DataFormatError` and a :class:`ValidationReport`, so either ``except`` catches it.
+
+    Args:
+        source: The file (or text) the problems were found in.
+        problems: The problems, in file order.
+        total: How many entries the file has (default: how many places have a problem).
+
+    Attributes:
+        source: The file the problems were found in.
+        problems: The problems, in file order.
+
+    Examples:
+        >>> from jiesu.errors import DataFileError, Problem
+        >>> err = DataFileError("p.toml", [Problem("p.toml:3", "warn_fraction", "0.2x", "must be a number")])
+        >>> print(err)
+        p.toml:3: warn_fraction: must be a number (got '0.2x')
+        >>> err.problems[0].row, isinstance(err, ValidationReport)
+        ('p.toml:3', True)
+    """
+
+    def __init__(
+        self, source: str, problems: Sequence[Problem], *, total: int | None = None
+    ) -> None:
+        """Build the error from the file and its problems."""
+        self.source = source
+        self.problems = tuple(problems)
+        self.total = len({p.row for p in self.problems}) if total is None else total
+        JiesuError.__init__(self, self._listing(), field=source)
+
+    def _listing(self) -> str:
+        lines = self.lines()
+        if len(lines) == 1:
+            return lines[0]
+        head = f"{self.source}: {len(lines)} problems"
+        return head + ":\n" + "\n".join(f"  {line}" for line in lines)
+
+    def _message(self) -> str:
+        return self.reason
+
+    def lines(self) -> list[str]:
+        """One ``file:line: field: reason (got value)`` line per problem."""
+        return [
+            f"{p.row}: {p.field}: {p.reason}"
+            + ("" if p.value is None else f" (got {_show(p.value, personal=False)})")
+            for p in self.problems
+        ]
 
 
 # Names used in the architecture notes, kept as aliases of the ``...Error`` classes.

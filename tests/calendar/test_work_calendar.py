@@ -14,12 +14,18 @@ from jiesu.calendar import CalendarOverlay, HolidaySpan, WorkCalendar, WorkingHo
 from jiesu.errors import (
     CalendarCoverageError,
     CalendarError,
+    CoverageWarning,
     DataFormatError,
     ValidationError,
 )
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+# The shared national calendar warns once (CoverageWarning) when first asked about a date from 1 November
+# 2026 on; which test asks first depends on the order and on the examples drawn, so the warning is ignored
+# here and tested on fresh calendars in test_calendar_statutory.py.
+pytestmark = pytest.mark.filterwarnings("ignore::jiesu.errors.CoverageWarning")
 
 CAL = WorkCalendar.china()
 TZ = "Asia/Shanghai"
@@ -112,7 +118,7 @@ def test_workdays_between_semantics() -> None:
 
 
 def test_coverage_errors_name_the_date_and_range() -> None:
-    msg = r"date: outside the calendar's covered range 2010-01-01\.\.2026-12-31; pass beyond_coverage='weekdays' to treat such dates by weekday only \(got datetime\.date\(2009, 12, 31\)\)"
+    msg = r"date: outside the calendar's covered range 2010-01-01\.\.2026-12-31; pass beyond_coverage='statutory' to follow the statutory holidays after the last notice, or 'weekdays' to go by weekday only \(got datetime\.date\(2009, 12, 31\)\)"
     with pytest.raises(CalendarCoverageError, match=msg):
         CAL.is_workday(D(2009, 12, 31))
     with pytest.raises(
@@ -132,8 +138,9 @@ def test_coverage_errors_name_the_date_and_range() -> None:
 
 
 def test_beyond_coverage_weekdays_by_name() -> None:
-    cal = WorkCalendar.china(beyond_coverage="weekdays")
-    assert cal.is_workday(D(2027, 1, 1))  # a Friday: no notice, so weekday only
+    cal = WorkCalendar(beyond_coverage="weekdays")  # a new calendar: it warns once, by name
+    with pytest.warns(CoverageWarning, match=r"weekday only: statutory holidays such as 元旦"):
+        assert cal.is_workday(D(2027, 1, 1))  # a Friday: no notice, so weekday only
     assert not cal.is_workday(D(2027, 1, 2))
     assert cal.is_provisional(D(2027, 1, 1))
     assert cal.is_provisional(D(2009, 6, 1))
@@ -143,7 +150,8 @@ def test_beyond_coverage_weekdays_by_name() -> None:
     with pytest.raises(CalendarCoverageError, match=r"range 1970-01-01\.\.2099-12-31"):
         cal.is_workday(D(2100, 1, 1))
     with pytest.raises(
-        CalendarError, match=r"beyond_coverage: must be 'raise' or 'weekdays' \(got 'weekend'\)"
+        CalendarError,
+        match=r"beyond_coverage: must be 'raise', 'weekdays' or 'statutory' \(got 'weekend'\)",
     ):
         WorkCalendar.china(beyond_coverage="weekend")  # type: ignore[arg-type]  # wrong on purpose
 
@@ -289,16 +297,51 @@ def test_overlay_validation_and_toml(tmp_path: Path) -> None:
     path.write_text('name = "x"\nsource = "y"\nevery_day = true\n', encoding="utf-8")
     assert CalendarOverlay.from_toml(path).hours is None
     path.write_text('name = "x"\nsource = "y"\n[[days_off]]\nname = "a"\n', encoding="utf-8")
-    with pytest.raises(DataFormatError, match=r"liangshan\.toml: days_off: malformed overlay"):
+    with pytest.raises(
+        DataFormatError,
+        match=r"liangshan\.toml: 2 problems:\n  .*liangshan\.toml:3: days_off\[0\]\.start: missing key\n"
+        r"  .*liangshan\.toml:3: days_off\[0\]\.end: missing key$",
+    ):
         CalendarOverlay.from_toml(path)
     path.write_text('name = "x"\nsource = "y"\nhours = "9-12"\n', encoding="utf-8")
     with pytest.raises(
-        DataFormatError, match=r"liangshan\.toml: hours: malformed overlay.*\(got '9-12'\)"
+        DataFormatError,
+        match=r"liangshan\.toml:3: hours: each interval must read .*\(got '9-12'\)$",
     ):
         CalendarOverlay.from_toml(path)
     path.write_text("name = [", encoding="utf-8")
-    with pytest.raises(DataFormatError, match=r"liangshan\.toml: \(file\): cannot be read as TOML"):
+    with pytest.raises(DataFormatError, match=r"liangshan\.toml:1: \(file\): invalid TOML"):
         CalendarOverlay.from_toml(path)
+
+
+def test_overlay_file_problems_all_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "unit.toml"
+    path.write_text(
+        'name = " "\nsource = "y"\nworkingdays = [2025-01-04]\nevery_day = "false"\n'
+        'working_days = [2025-01-04, "2025-01-05"]\nhours = ["08:00-12:00"]\n'
+        '[hours_by_date]\n"2025-02-30" = "09:00-10:00"\n"2025-01-04" = 1\n'
+        '[[days_off]]\nname = "a"\nstart = 2025-01-09\nend = 2025-01-08\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFormatError) as info:
+        CalendarOverlay.from_toml(path)
+    lines = [line.removeprefix(str(tmp_path) + "/") for line in info.value.lines()]  # type: ignore[attr-defined]  # a DataFileError
+    assert lines == [
+        (
+            "unit.toml:3: workingdays: unknown key 'workingdays'; did you mean 'working_days'? "
+            "allowed: days_off, every_day, hours, hours_by_date, name, source, working_days"
+        ),
+        "unit.toml:1: name: must be a non-empty string (got ' ')",
+        "unit.toml:13: days_off[0].end: must not be before start 2025-01-09 (got datetime.date(2025, 1, 8))",
+        "unit.toml:5: working_days[1]: must be a TOML date (YYYY-MM-DD, unquoted) (got '2025-01-05')",
+        "unit.toml:8: hours_by_date.2025-02-30: must be an ISO date (YYYY-MM-DD) (got '2025-02-30')",
+        "unit.toml:9: hours_by_date.2025-01-04: must be a string (got 1)",
+        "unit.toml:4: every_day: must be true or false (got 'false')",
+    ]
+    path.write_text('name = "x"\nsource = "y"\nhours = ["08:00-12:00"]\n', encoding="utf-8")
+    hours = CalendarOverlay.from_toml(path).hours
+    assert hours is not None
+    assert hours.default == ((8 * 3600, 12 * 3600),)
 
 
 def test_group_half_day_holidays() -> None:

@@ -141,92 +141,104 @@ def test_user_file_guards_with_actor() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('name = "mini"', "name = 3", r"^<text>: lifecycle.name: must be a str \(got 3\)$"),
-        ('name = "mini"\n', "", r"^<text>: lifecycle.name: missing key \(got None\)$"),
+        (
+            'name = "mini"',
+            "name = 3",
+            r"^<text>:3: lifecycle.name: must be a non-empty string \(got 3\)$",
+        ),
+        ('name = "mini"\n', "", r"^<text>:2: lifecycle.name: missing key$"),
         (
             'initial = "new"',
             'initial = "nowhere"',
-            r"^<text>: lifecycle.initial: unknown state \(got 'nowhere'\)$",
+            r"^<text>:4: lifecycle.initial: unknown state \(got 'nowhere'\)$",
         ),
         (
             "[lifecycle]",
             "[lifecycle]\ncolor = 1",
-            r"^<text>: lifecycle.color: unknown key; allowed: initial, name, source, title \(got 1\)$",
+            r"^<text>:3: lifecycle.color: unknown key 'color'; allowed: initial, name, source, title$",
         ),
         (
             "new = { open = true }",
             'new = { open = "yes" }',
-            r"^<text>: states.new.open: must be a bool \(got 'yes'\)$",
+            r"^<text>:7: states.new.open: must be true or false \(got 'yes'\)$",
         ),
-        ("new = { open = true }", "new = 5", r"^<text>: states.new: must be a table \(got 5\)$"),
+        ("new = { open = true }", "new = 5", r"^<text>:7: states.new: must be a table \(got 5\)$"),
         (
             "new = { open = true }",
             "stay = { open = true }",
-            r"^<text>: states.stay: 'stay' is reserved",
+            r"^<text>: 3 problems:\n  <text>:7: states.stay: 'stay' is reserved \(got 'stay'\)\n",
         ),
         (
             'from = ["new"]',
             'from = ["limbo"]',
-            r"^<text>: transitions\[0\].from: unknown state \(got 'limbo'\)$",
+            r"^<text>:12: transitions\[0\].from\[0\]: unknown state \(got 'limbo'\)$",
         ),
-        ('from = ["new"]', "from = []", r"^<text>: transitions\[0\].from: missing key"),
+        (
+            'from = ["new"]',
+            "from = []",
+            r"^<text>:12: transitions\[0\].from: must name at least one state \(got \[\]\)$",
+        ),
         (
             'from = ["new"]',
             "from = [1]",
-            r"^<text>: transitions\[0\].from: must be a list of non-empty strings \(got \[1\]\)$",
+            r"^<text>:12: transitions\[0\].from\[0\]: must be a non-empty string \(got 1\)$",
         ),
         (
             'event = "intake"',
             'event = "teleport"',
-            r"^<text>: transitions\[0\].event: unknown event kind; allowed: intake, ",
+            r"^<text>:13: transitions\[0\].event: unknown event kind; allowed: intake, ",
         ),
         (
             'to = "open"',
             'to = "heaven"',
-            r"^<text>: transitions\[0\].to: unknown state \(or 'stay'\) \(got 'heaven'\)$",
+            r"^<text>:14: transitions\[0\].to: unknown state \(or 'stay'\) \(got 'heaven'\)$",
         ),
         (
             'to = "open"',
             'to = "open"\nactor = "boss"',
-            r"^<text>: transitions\[0\].actor: must be one of any, lead, handler \(got 'boss'\)$",
+            r"^<text>:15: transitions\[0\].actor: must be one of any, lead, handler \(got 'boss'\)$",
         ),
         (
             'to = "open"',
             'to = "open"\nactor = "lead"',
-            r"^<text>: transitions\[0\].actor: event 'intake' has no actor \(got 'lead'\)$",
+            r"^<text>:15: transitions\[0\].actor: event 'intake' has no actor \(got 'lead'\)$",
         ),
         (
             'to = "open"',
             'to = "open"\nwhen = ["sunny"]',
-            r"^<text>: transitions\[0\].when: unknown condition; known: upheld, ",
+            r"^<text>:15: transitions\[0\].when\[0\]: unknown condition; known: upheld, ",
         ),
         (
             'to = "open"',
             'to = "open"\nrequires = ["reason"]',
-            r"^<text>: transitions\[0\].requires: event 'intake' has no such field \(got 'reason'\)$",
+            r"^<text>:15: transitions\[0\].requires\[0\]: event 'intake' has no such field \(got 'reason'\)$",
         ),
         (
             'to = "open"',
             'to = "open"\nrequires = ["at"]',
-            r"^<text>: transitions\[0\].requires: event 'intake' has no such field \(got 'at'\)$",
+            r"^<text>:15: transitions\[0\].requires\[0\]: event 'intake' has no such field \(got 'at'\)$",
         ),
         (
             'to = "open"',
             'to = "open"\nweight = 2',
-            r"^<text>: transitions\[0\].weight: unknown key; allowed: actor, event, from, requires, source, to, when, within \(got 2\)$",
+            r"^<text>:15: transitions\[0\].weight: unknown key 'weight'; allowed: actor, event, from, requires, source, to, when, within$",
         ),
         (
             "[lifecycle]",
             "rogue = 1\n[lifecycle]",
-            r"^<text>: rogue: unknown key; allowed: lifecycle, states, transitions \(got 1\)$",
+            r"^<text>:2: rogue: unknown key 'rogue'; allowed: lifecycle, states, transitions$",
         ),
-        ("[states]\n", "[states]\n[nothing]\n", r"^<text>: nothing: unknown key"),
+        (
+            "[states]\n",
+            "[states]\n[nothing]\n",
+            r"^<text>: 2 problems:\n  <text>:7: nothing: unknown key 'nothing'; allowed: lifecycle, states, transitions\n  <text>:6: states: must name at least one state \(got \{\}\)$",
+        ),
         (
             "[[transitions]]",
             "[[transitions]]\n[[transitions]]",
-            r"^<text>: transitions\[0\].from: missing key",
+            r"^<text>: 3 problems:\n  <text>:11: transitions\[0\].from: missing key\n",
         ),
-        ("=", "= =", r"^<text>: invalid TOML: "),
+        ("=", "= =", r"^<text>:\d+: \(file\): invalid TOML: "),
     ],
 )
 def test_malformed_file_names_file_key_and_value(old: str, new: str, message: str) -> None:
@@ -237,16 +249,25 @@ def test_malformed_file_names_file_key_and_value(old: str, new: str, message: st
 
 
 def test_missing_sections_and_unreadable_file(tmp_path: Path) -> None:
-    with pytest.raises(DataFormatError, match=r"^<text>: lifecycle: missing key"):
+    with pytest.raises(
+        DataFormatError, match=r"^<text>: 3 problems:\n  <text>: lifecycle: missing key\n"
+    ):
         Lifecycle.from_toml_text("")
-    with pytest.raises(DataFormatError, match=r"^x.toml: transitions: must be a list"):
+    with pytest.raises(
+        DataFormatError, match=r"^x.toml:1: transitions: must be an array of tables \(got 1\)$"
+    ):
         Lifecycle.from_toml_text(
             "transitions = 1\n" + MINI.split("[[transitions]]", maxsplit=1)[0], where="x.toml"
         )
-    with pytest.raises(DataFormatError, match=r"^<text>: states: must name at least one state"):
+    with pytest.raises(
+        DataFormatError,
+        match=r"^<text>: 2 problems:\n  <text>: transitions: missing key\n  <text>:1: states: must name at least one state \(got \{\}\)$",
+    ):
         Lifecycle.from_toml_text('states = {}\n[lifecycle]\nname = "x"\ninitial = "a"\n')
     missing = tmp_path / "nope.toml"
-    with pytest.raises(DataFormatError, match=r"nope.toml: cannot read file: No such file"):
+    with pytest.raises(
+        DataFormatError, match=r"nope.toml: \(file\): cannot read file: No such file"
+    ):
         Lifecycle.from_toml(missing)
 
 
@@ -330,7 +351,7 @@ def test_time_window_guard() -> None:
         ),
         (
             '{ since = "signed_at", duration = "1d", grace = 1 }',
-            r"transitions\[3\].within.grace: unknown key; allowed: duration, since",
+            r"transitions\[3\].within.grace: unknown key 'grace'; allowed: duration, since$",
         ),
         ('{ since = "signed_at" }', r"transitions\[3\].within.duration: missing key"),
         ("3", r"transitions\[3\].within: must be a table \(got 3\)$"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -124,19 +125,27 @@ parent = "Z"
     )
     with pytest.raises(ValidationReport) as info:
         load_units(path)
-    lines = "\n".join(info.value.lines())
-    assert "row units.toml, unit[2].code: duplicate unit code (got 'A')" in lines
-    assert "row units.toml, unit[3].kind: unknown UnitKind" in lines
-    assert "row units.toml, unit[4].parent: unknown parent unit code (got 'Z')" in lines
-    assert "row units.toml, unit.parent: cycle in the unit tree (got 'A → B → A')" in lines
+    assert info.value.lines()[0] == "units.toml:15: unit[2].code: duplicate unit code (got 'A')"
+    lines = _unlined(info.value.lines())
+    assert "units.toml: unit[2].code: duplicate unit code (got 'A')" in lines
+    assert "units.toml: unit[3].kind: unknown UnitKind" in lines
+    assert "units.toml: unit[4].parent: unknown parent unit code (got 'Z')" in lines
+    assert "units.toml: unit.parent: cycle in the unit tree (got 'A → B → A')" in lines
+
+
+def _unlined(lines: list[str]) -> str:
+    """The problem lines without their line numbers (``file:12: key`` → ``file: key``)."""
+    return "\n".join(re.sub(r"^([^:]+):\d+: ", r"\1: ", line) for line in lines)
 
 
 def test_file_errors(tmp_path: Path) -> None:
-    with pytest.raises(DataFormatError, match="cannot read the file"):
+    with pytest.raises(
+        DataFormatError, match=r"^missing\.toml: \(file\): cannot read file: No such file"
+    ):
         load_units(tmp_path / "missing.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("[[unit]\n", encoding="utf-8")
-    with pytest.raises(DataFormatError, match="not valid TOML"):
+    with pytest.raises(DataFormatError, match=r"^bad\.toml:1: \(file\): invalid TOML: "):
         Catalogue.from_toml(bad)
     wrong = tmp_path / "wrong.toml"
     wrong.write_text("unit = 3\n", encoding="utf-8")
@@ -256,31 +265,31 @@ def test_every_catalogue_problem_at_once(tmp_path: Path) -> None:
     with pytest.raises(ValidationReport) as info:
         Catalogue.from_toml(path, units=units)
     lines = info.value.lines()
-    text = "\n".join(lines)
+    text = _unlined(lines)
     expected = [
-        "row units.toml, unit.parent: cycle in the unit tree (got 'X1 → X2 → X1')",
-        "row cat.toml, catalogue.version: must be a non-empty string (got None)",
-        "row cat.toml, catalogue.effective_from: must be a TOML date (e.g. 2025-01-01) (got '2025-01-01')",
-        "row cat.toml, catalogue.backstop_unit: unknown unit code (got 'NOPE')",
-        "row cat.toml, category[4].code: duplicate category code (got '01')",
-        "row cat.toml, category[7].code: must be a non-empty string (got None)",
-        "row cat.toml, category[3].parent: categories have at most three levels (got '01.01.01')",
-        "row cat.toml, category[6].parent: unknown parent category (got '09')",
-        "row cat.toml, rule[8].unit: unknown unit code (got 'GHOST')",
-        "row cat.toml, rule[8].co_handlers[1]: unknown unit code (got 'PHANTOM')",
-        "row cat.toml, rule[2].unit: a functional rule names a street: functional matters are never pushed down to streets ([GB-66]); use a territorial rule (got 'S01')",
-        "row cat.toml, rule[3].co_handlers: the lead unit cannot also co-handle (got 'D-ZJW')",
-        "row cat.toml, rule[3].effective_to: is before effective_from (got datetime.date(2025, 2, 1))",
-        "row cat.toml, rule[4].category: unknown category code (got '77')",
-        "row cat.toml, rule[4].kind: unknown RuleKind",
-        "row cat.toml, rule[5].level: must be one of district, street, community (got 'city')",
-        "row cat.toml, rule[6].owner_attribute: must be a non-empty string (got None)",
-        "row cat.toml, rule[6].co_handlers: must be a list of unit codes (got 'D-CGJ')",
-        "row cat.toml, rule[6].effective_from: is required (a TOML date, e.g. 2025-01-01) (got None)",
-        "row cat.toml, rule[7].legal_basis: must be a non-empty string (got 7)",
-        "row cat.toml, rule[7].effective_from: must be a TOML date (e.g. 2025-01-01)",
-        "row cat.toml, rule[1].effective_from: overlaps rule[0] for category 01.01.01 (2025-01-01..open) (got datetime.date(2025, 6, 1))",
-        "row cat.toml, category[5].code: has no rule (its own or an ancestor's) (got '02')",
+        "units.toml: unit.parent: cycle in the unit tree (got 'X1 → X2 → X1')",
+        "cat.toml: catalogue.version: must be a non-empty string",
+        "cat.toml: catalogue.effective_from: must be a TOML date (e.g. 2025-01-01) (got '2025-01-01')",
+        "cat.toml: catalogue.backstop_unit: unknown unit code (got 'NOPE')",
+        "cat.toml: category[4].code: duplicate category code (got '01')",
+        "cat.toml: category[7].code: must be a non-empty string",
+        "cat.toml: category[3].parent: categories have at most three levels (got '01.01.01')",
+        "cat.toml: category[6].parent: unknown parent category (got '09')",
+        "cat.toml: rule[8].unit: unknown unit code (got 'GHOST')",
+        "cat.toml: rule[8].co_handlers[1]: unknown unit code (got 'PHANTOM')",
+        "cat.toml: rule[2].unit: a functional rule names a street: functional matters are never pushed down to streets ([GB-66]); use a territorial rule (got 'S01')",
+        "cat.toml: rule[3].co_handlers: the lead unit cannot also co-handle (got 'D-ZJW')",
+        "cat.toml: rule[3].effective_to: is before effective_from (got datetime.date(2025, 2, 1))",
+        "cat.toml: rule[4].category: unknown category code (got '77')",
+        "cat.toml: rule[4].kind: unknown RuleKind",
+        "cat.toml: rule[5].level: must be one of district, street, community (got 'city')",
+        "cat.toml: rule[6].owner_attribute: must be a non-empty string",
+        "cat.toml: rule[6].co_handlers: must be a list of unit codes (got 'D-CGJ')",
+        "cat.toml: rule[6].effective_from: is required (a TOML date, e.g. 2025-01-01)",
+        "cat.toml: rule[7].legal_basis: must be a non-empty string (got 7)",
+        "cat.toml: rule[7].effective_from: must be a TOML date (e.g. 2025-01-01)",
+        "cat.toml: rule[1].effective_from: overlaps rule[0] for category 01.01.01 (2025-01-01..open) (got datetime.date(2025, 6, 1))",
+        "cat.toml: category[5].code: has no rule (its own or an ancestor's) (got '02')",
     ]
     for line in expected:
         assert line in text, line
@@ -310,8 +319,8 @@ effective_from = 2025-06-30
     )
     with pytest.raises(ValidationReport) as info:
         Catalogue.from_toml(path)
-    text = "\n".join(info.value.lines())
-    assert "row cat.toml, catalogue: needs a [catalogue] table (got None)" in text
+    text = _unlined(info.value.lines())
+    assert "cat.toml: catalogue: needs a [catalogue] table" in text
     assert (
         "rule[1].effective_from: overlaps rule[0] for category 01 (2025-01-01..2025-06-30)" in text
     )
@@ -340,3 +349,16 @@ parent = "A"
     )
     with pytest.raises(ValidationReport, match="categories have at most three levels"):
         Catalogue.from_toml(path)
+
+
+def test_a_parent_of_the_wrong_type_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "cat.toml"
+    path.write_text(
+        '[catalogue]\nname = "c"\nversion = "1"\neffective_from = 2025-01-01\n'
+        '[[category]]\ncode = "01"\nname = "一"\nparent = [1]\n'
+        '[[rule]]\ncategory = "01"\nkind = "backstop"\neffective_from = 2025-01-01\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFormatError) as info:
+        Catalogue.from_toml(path)
+    assert str(info.value) == "cat.toml:8: category[0].parent: must be a non-empty string (got [1])"

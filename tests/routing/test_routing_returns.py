@@ -185,18 +185,39 @@ def test_policy_validation_and_files(tmp_path: Path) -> None:
     city = ReturnPolicy.from_toml(path, name="city")
     assert (city.window_workdays, city.source, city.name) == (3, "local rules", "city")
     with pytest.raises(
-        DataFormatError, match=r"returns.toml#bad: unknown keys; known: .*window_workdays"
+        DataFormatError,
+        match=r"returns\.toml:6: bad\.window_days: unknown key 'window_days'; did you mean 'window_workdays'\? allowed: ",
     ):
         ReturnPolicy.from_toml(path, name="bad")
     with pytest.raises(
         DataFormatError,
-        match=r"returns.toml#worse: window_workdays: must be a non-negative integer",
+        match=r"returns\.toml:9: worse\.window_workdays: must be an integer \(got '3'\)$",
     ):
         ReturnPolicy.from_toml(path, name="worse")
-    with pytest.raises(DataFormatError, match="returns.toml#none: no such policy table"):
+    with pytest.raises(
+        DataFormatError,
+        match=r"returns\.toml: none: no such policy table; tables: city, bad, worse \(got 'none'\)$",
+    ):
         ReturnPolicy.from_toml(path, name="none")
-    with pytest.raises(DataFormatError, match="cannot read the policy file"):
+    with pytest.raises(
+        DataFormatError,
+        match=r"missing\.toml: \(file\): cannot read file: No such file or directory$",
+    ):
         ReturnPolicy.from_toml(tmp_path / "missing.toml", name="city")
+    path.write_text('[city]\nmax_returns = -1\nassumed = ["windows"]\n', encoding="utf-8")
+    with pytest.raises(DataFormatError) as info:
+        ReturnPolicy.from_toml(path, name="city")
+    assert [p.reason for p in info.value.problems] == [  # type: ignore[attr-defined]  # a DataFileError
+        (
+            "unknown key 'windows'; did you mean 'window_from'? allowed: after_window, allowed_reasons, "
+            "arbiter, assumed, clock_restarts, max_returns, reason_required, source, window_from, "
+            "window_workdays"
+        ),
+        "must be a non-negative integer",
+    ]
+    path.write_text("city = 1\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"returns\.toml:1: city: must be a table \(got 1\)$"):
+        ReturnPolicy.from_toml(path, name="city")
 
 
 @settings(max_examples=30, deadline=None)

@@ -136,14 +136,20 @@ def test_crs_parameter_same_family_and_conflict(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("doc", "match"),
     [
-        ("not json", "not JSON"),
+        ("not json", r"^t\.geojson:1: \(file\): invalid JSON: Expecting value, column 1$"),
+        (
+            '{"a": ' + "9" * 5000 + "}",
+            r"^t\.geojson: \(file\): invalid JSON: an integer with too many digits$",
+        ),
+        ("[" * 100_000, r"^t\.geojson: \(file\): invalid JSON: nested too deeply$"),
+        ('{"a": NaN}', r"^t\.geojson: \(file\): invalid JSON: NaN is not a JSON number$"),
         ([1, 2], "must be a GeoJSON FeatureCollection"),
         (
             {"type": "Feature"},
-            r"t.geojson#type: must be a GeoJSON FeatureCollection \(got 'Feature'\)",
+            r"^t\.geojson: \$\.type: must be a GeoJSON FeatureCollection \(got 'Feature'\)$",
         ),
         ({"type": "FeatureCollection", "features": 3}, "must have a list of features"),
-        (collection(crs_name="UTM50"), r"t.geojson#crs_name: unknown CRS"),
+        (collection(crs_name="UTM50"), r"^t\.geojson: \$\.crs_name: unknown CRS"),
         (collection(crs={"properties": {"name": "EPSG:3857"}}), "unknown crs declaration"),
     ],
 )
@@ -155,8 +161,18 @@ def test_file_level_errors(tmp_path: Path, doc: object, match: str) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(DataFormatError, match="cannot read the file"):
+    with pytest.raises(DataFormatError, match=r"^nope\.geojson: \(file\): cannot read file: "):
         Territory.from_geojson(tmp_path / "nope.geojson")
+    bad = tmp_path / "latin.geojson"
+    bad.write_bytes(b'{"type": "FeatureCollection", "name": "\xe9"}')
+    with pytest.raises(
+        DataFormatError,
+        match=r"^latin\.geojson:1: \(file\): not UTF-8 text \(byte 39\) \(got b'\\xe9'\)$",
+    ):
+        Territory.from_geojson(bad)
+    bad.write_bytes(b'\xef\xbb\xbf{"type": "FeatureCollection", "features": []}')
+    with pytest.raises(ValidationReport, match="features: no area features"):
+        Territory.from_geojson(bad)
 
 
 def test_every_feature_problem_is_reported_at_once(tmp_path: Path) -> None:
@@ -185,19 +201,19 @@ def test_every_feature_problem_is_reported_at_once(tmp_path: Path) -> None:
         Territory.from_geojson(write(tmp_path, doc))
     lines = "\n".join(info.value.lines())
     for expected in [
-        "row t.geojson#features[0], type: must be a GeoJSON Feature",
-        "row t.geojson#features[1], properties: must be an object",
-        "row t.geojson#features[2], geometry: must be a Polygon or MultiPolygon (got 'Point')",
-        "row t.geojson#features[3], geometry: invalid: Self-intersection",
-        "row t.geojson#features[4], geometry: not a geometry",
-        "row t.geojson#features[5], code: must be a non-empty string (the area id) (got '')",
-        "row t.geojson#features[5], name: must be a string (got 5)",
-        "row t.geojson#features[5], level: must be a non-empty string",
-        "row t.geojson#features[5], parent: must be a string or null (got 9)",
-        "row t.geojson#features[5], population: must be a positive integer or null (got -1)",
-        "row t.geojson#features[5], valid_from: must be an ISO date (YYYY-MM-DD) (got '2025-13-01')",
-        "row t.geojson#features[5], source: must be a string or null (got 1)",
-        "row t.geojson, code: duplicate area id at level 'area' (got 'D')",
+        "t.geojson: $.features[0].type: must be a GeoJSON Feature",
+        "t.geojson: $.features[1].properties: must be an object",
+        "t.geojson: $.features[2].geometry: must be a Polygon or MultiPolygon (got 'Point')",
+        "t.geojson: $.features[3].geometry: invalid: Self-intersection",
+        "t.geojson: $.features[4].geometry: not a geometry",
+        "t.geojson: $.features[5].properties.code: must be a non-empty string (the area id) (got '')",
+        "t.geojson: $.features[5].properties.name: must be a string (got 5)",
+        "t.geojson: $.features[5].properties.level: must be a non-empty string",
+        "t.geojson: $.features[5].properties.parent: must be a string or null (got 9)",
+        "t.geojson: $.features[5].properties.population: must be a positive integer or null (got -1)",
+        "t.geojson: $.features[5].properties.valid_from: must be an ISO date (YYYY-MM-DD) (got '2025-13-01')",
+        "t.geojson: $.features[5].properties.source: must be a string or null (got 1)",
+        "t.geojson: code: duplicate area id at level 'area' (got 'D')",
     ]:
         assert expected in lines
 
@@ -205,7 +221,10 @@ def test_every_feature_problem_is_reported_at_once(tmp_path: Path) -> None:
 def test_empty_collection_and_bad_top_level_date(tmp_path: Path) -> None:
     with pytest.raises(ValidationReport, match="features: no area features"):
         Territory.from_geojson(write(tmp_path, collection()))
-    with pytest.raises(DataFormatError, match="t.geojson#valid_from: must be an ISO date"):
+    with pytest.raises(
+        DataFormatError,
+        match=r"^t\.geojson: \$\.valid_from: must be an ISO date \(YYYY-MM-DD\) \(got 20250101\)$",
+    ):
         Territory.from_geojson(
             write(tmp_path, collection(feature({"code": "A"}), valid_from=20250101))
         )
@@ -432,10 +451,10 @@ def test_swap_zone_file_errors(tmp_path: Path) -> None:
     with pytest.raises(ValidationReport) as info:
         load_swap_zones(write(tmp_path, doc, "z.geojson"))
     lines = "\n".join(info.value.lines())
-    assert "row z.geojson#features[0], kind: must be 'swap' (got 'admin')" in lines
-    assert "row z.geojson#features[1], unit: must be a non-empty string (got '')" in lines
-    assert "row z.geojson#features[1], valid_from: must be an ISO date" in lines
-    assert "row z.geojson#features[2], type: must be a GeoJSON Feature" in lines
+    assert "z.geojson: $.features[0].properties.kind: must be 'swap' (got 'admin')" in lines
+    assert "z.geojson: $.features[1].properties.unit: must be a non-empty string (got '')" in lines
+    assert "z.geojson: $.features[1].properties.valid_from: must be an ISO date" in lines
+    assert "z.geojson: $.features[2].type: must be a GeoJSON Feature" in lines
     assert load_swap_zones(SWAPS, target="WGS84")[0].reason == "小区跨界，协商由东街道管理"
 
 
@@ -591,3 +610,15 @@ def test_lone_point_in_a_cell_beyond_the_limit() -> None:
     res = t.locate_many([116.294921875], [39.896484375])
     assert res.status.tolist() == ["refused"]
     assert t.locate(116.294921875, 39.896484375).status is LocateStatus.REFUSED
+
+
+def test_an_unknown_geometry_type_is_a_feature_problem(tmp_path: Path) -> None:
+    doc = collection(feature({"code": "A"}, {"type": "x", "coordinates": []}))
+    with pytest.raises(ValidationReport) as info:
+        Territory.from_geojson(write(tmp_path, doc))
+    assert info.value.lines() == [
+        (
+            "t.geojson: $.features[0].geometry: not a geometry (Unknown geometry type: 'x') "
+            "(got \"{'type': 'x', 'coordinates': []}\")"
+        )
+    ]

@@ -4,23 +4,34 @@ Every query is answered from day tables built once per calendar: a working-day f
 cumulative count of working days, the indices of working days, and per-date working intervals with their
 cumulative working time. The scalar methods walk these tables day by day; the ``*_many`` twins answer whole
 arrays with gathers and ``searchsorted``, without a Python loop per element.
+
+The tables cover the notice years, extended on request past the last notice by the statutory holidays
+(``beyond_coverage="statutory"``, up to 2100) or by the weekday rule (``"weekdays"``, 1970-2099). The
+calendar is a frozen attrs value whose tables are read-only numpy arrays, so one cached instance can be
+shared by a whole process; its only changing state is which coverage warnings it has already given.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import sys
+import warnings
 import zoneinfo
-from typing import TYPE_CHECKING, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, cast
 
+import attrs
 import numpy as np
 import pendulum
 
 from jiesu.calendar._holidays import HolidayData, HolidaySpan
 from jiesu.calendar._hours import CalendarOverlay, WorkingHours
+from jiesu.calendar._statutory import STATUTORY_YEARS, statutory_holidays
 from jiesu.errors import (
     CalendarCoverageError,
     CalendarError,
+    CoverageWarning,
     Problem,
     ValidationError,
     ValidationReport,
@@ -28,14 +39,24 @@ from jiesu.errors import (
 from jiesu.model import DEFAULT_TZ, aware
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
 
     from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["BeyondCoverage", "WorkCalendar"]
+__all__ = ["Basis", "BeyondCoverage", "WorkCalendar"]
 
-BeyondCoverage = Literal["raise", "weekdays"]
-"""What to do with a date outside the notice years: refuse it, or treat it by weekday only (周一至周五)."""
+BeyondCoverage = Literal["raise", "weekdays", "statutory"]
+"""What to do with a date outside the notice years (超出通知年份的日期).
+
+``"raise"`` refuses it; ``"statutory"`` (recommended) follows the statutory holidays of the 放假办法 after
+the last notice, without guessing 调休; ``"weekdays"`` goes by weekday only, so 元旦, 春节 and the other
+statutory days count as working days there (said by name, and warned once per calendar).
+"""
+
+Basis = Literal["notice", "statutory", "weekdays"]
+"""How a day's status was decided (依据): a bundled or user notice, the statutory fallback, or the weekday."""
+
+_BEYOND = ("raise", "weekdays", "statutory")
 
 _EPOCH = dt.date(1970, 1, 1)
 _DAY_US = 86_400_000_000
@@ -77,6 +98,57 @@ def _zone_table(tz: str, first: int, last: int) -> tuple[NDArray[np.int64], NDAr
     return np.array(starts, dtype=np.int64), np.array(offsets, dtype=np.int64)
 
 
+def _data(value: HolidayData | None) -> HolidayData:
+    return value if value is not None else HolidayData.bundled()
+
+
+def _hours(value: WorkingHours | None) -> WorkingHours:
+    return value if value is not None else WorkingHours()
+
+
+def _check_beyond(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value not in _BEYOND:
+        raise CalendarError(
+            "must be 'raise', 'weekdays' or 'statutory'", field=attribute.name, value=value
+        )
+
+
+def _overlays(value: Iterable[CalendarOverlay]) -> tuple[CalendarOverlay, ...]:
+    return tuple(value)
+
+
+def _check_tz(_: object, attribute: attrs.Attribute[Any], value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise CalendarError("unknown time zone", field=attribute.name, value=value) from None
+
+
+def _check_days(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 366:  # noqa: PLR2004 - a year
+        raise CalendarError("must be an integer 0..366", field=attribute.name, value=value)
+
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` that points a warning at the first frame outside ``jiesu.calendar``."""
+    frame, level = sys._getframe(1), 1  # noqa: SLF001 - the standard way to walk the caller's stack
+    while (
+        frame.f_back is not None
+        and str(Path(frame.f_code.co_filename).resolve().parent) == _PACKAGE_DIR
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _frozen(array: NDArray[Any]) -> NDArray[Any]:
+    array.flags.writeable = False
+    return array
+
+
+@attrs.frozen(repr=False)
 class WorkCalendar:
     """China's working calendar (工作日历): notices, overlays and working hours, with a time zone.
 
@@ -99,9 +171,25 @@ class WorkCalendar:
     Dates are local calendar dates. Aware datetimes are first converted to the calendar's zone (default
     Asia/Shanghai) and their local date is used; naive datetimes are refused. Dates outside the notice years
     raise :class:`~jiesu.errors.CalendarCoverageError` unless the calendar was built with
-    ``beyond_coverage="weekdays"``. The last ``provisional_days`` days of the last notice year (and, when
-    treated by weekday, every date outside the notice years) are **provisional**: the next notice can still
-    change them (:meth:`is_provisional`).
+    ``beyond_coverage="statutory"`` (after the last notice, the statutory holidays of the 放假办法 up to
+    2100, without 调休: see :func:`statutory_holidays`) or ``"weekdays"`` (weekday only, 1970-2099). The
+    last ``provisional_days`` days of the last notice year, and every date outside the notice years, are
+    **provisional**: the next notice can still change them (:meth:`is_provisional`); :meth:`basis` tells how
+    a day was decided. A :class:`~jiesu.errors.CoverageWarning` is warned once per calendar when it is asked
+    about a date from 1 November of the last notice year on (the next notice is not bundled), and when
+    a date is treated by weekday only; ``coverage_warning=False`` silences both.
+
+    The calendar is a frozen value (不可变): its fields cannot be set, its day tables are read-only, and
+    :func:`attrs.evolve` builds a changed copy with fresh tables.
+
+    Attributes:
+        data: The notice years (:class:`HolidayData`; default the bundled ones).
+        overlays: Regional or unit overlays, in order.
+        hours: The working hours (default 09:00-12:00 and 13:30-17:30).
+        tz: The calendar's time zone.
+        beyond_coverage: What to do with dates outside the notice years (:data:`BeyondCoverage`).
+        provisional_days: How many final days of the last notice year are flagged provisional.
+        coverage_warning: Whether to warn :class:`~jiesu.errors.CoverageWarning` (once per calendar).
 
     Examples:
         >>> import datetime as dt
@@ -116,43 +204,84 @@ class WorkCalendar:
         2
     """
 
-    def __init__(
-        self,
-        data: HolidayData | None = None,
-        *,
-        overlays: Sequence[CalendarOverlay] = (),
-        hours: WorkingHours | None = None,
-        tz: str = DEFAULT_TZ,
-        beyond_coverage: BeyondCoverage = "raise",
-        provisional_days: int = 7,
-    ) -> None:
-        """Build the day tables (see the class docstring for the arguments' meaning)."""
-        if beyond_coverage not in ("raise", "weekdays"):
-            raise CalendarError(
-                "must be 'raise' or 'weekdays'", field="beyond_coverage", value=beyond_coverage
-            )
-        try:
-            zoneinfo.ZoneInfo(tz)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-            raise CalendarError("unknown time zone", field="tz", value=tz) from None
-        if isinstance(provisional_days, bool) or not 0 <= provisional_days <= 366:  # noqa: PLR2004 - a year
-            raise CalendarError(
-                "must be an integer 0..366", field="provisional_days", value=provisional_days
-            )
-        self.data = data if data is not None else HolidayData.bundled()
-        self.overlays = tuple(overlays)
-        self.hours = hours if hours is not None else WorkingHours()
-        self.tz = tz
-        self.beyond_coverage: BeyondCoverage = beyond_coverage
-        self.provisional_days = provisional_days
-        self.first = dt.date(self.data.first_year, 1, 1)
-        self.last = dt.date(self.data.last_year, 12, 31)
-        self.provisional_from = self.last - dt.timedelta(days=provisional_days - 1)
-        lo, hi = (self.first, self.last)
-        if beyond_coverage == "weekdays":
+    data: HolidayData = attrs.field(default=None, converter=_data)
+    overlays: tuple[CalendarOverlay, ...] = attrs.field(
+        default=(), converter=_overlays, kw_only=True
+    )
+    hours: WorkingHours = attrs.field(default=None, converter=_hours, kw_only=True)
+    tz: str = attrs.field(default=DEFAULT_TZ, validator=_check_tz, kw_only=True)
+    beyond_coverage: BeyondCoverage = attrs.field(
+        default="raise", validator=_check_beyond, kw_only=True
+    )
+    provisional_days: int = attrs.field(default=7, validator=_check_days, kw_only=True)
+    coverage_warning: bool = attrs.field(default=True, kw_only=True)
+    # derived when built (not arguments; not compared)
+    first: dt.date = attrs.field(init=False, eq=False)
+    last: dt.date = attrs.field(init=False, eq=False)
+    provisional_from: dt.date = attrs.field(init=False, eq=False)
+    table_first: dt.date = attrs.field(init=False, eq=False)
+    table_last: dt.date = attrs.field(init=False, eq=False)
+    _t0: int = attrs.field(init=False, eq=False)
+    _n: int = attrs.field(init=False, eq=False)
+    _cover: tuple[int, int, int] = attrs.field(
+        init=False, eq=False
+    )  # first, last, warn-from indices
+    _warned: set[str] = attrs.field(init=False, eq=False, factory=set)
+    _names: tuple[str, ...] = attrs.field(init=False, eq=False)
+    _effective_hours: WorkingHours = attrs.field(init=False, eq=False)
+    _work: NDArray[np.bool_] = attrs.field(init=False, eq=False)
+    _code: NDArray[np.int32] = attrs.field(init=False, eq=False)
+    _cum: NDArray[np.int64] = attrs.field(init=False, eq=False)
+    _widx: NDArray[np.int64] = attrs.field(init=False, eq=False)
+    _wdays: NDArray[np.int64] = attrs.field(init=False, eq=False)
+    _last_before: NDArray[np.int64] = attrs.field(init=False, eq=False)
+    _ivs: NDArray[np.int64] = attrs.field(init=False, eq=False)
+    _ive: NDArray[np.int64] = attrs.field(init=False, eq=False)
+    _ilen: NDArray[np.int64] = attrs.field(init=False, eq=False)
+    _icum: NDArray[np.int64] = attrs.field(init=False, eq=False)
+    _ivs_cols: tuple[NDArray[np.int64], ...] = attrs.field(init=False, eq=False)
+    _ilen_cols: tuple[NDArray[np.int64], ...] = attrs.field(init=False, eq=False)
+    _icum_cols: tuple[NDArray[np.int64], ...] = attrs.field(init=False, eq=False)
+    _wcum: NDArray[np.int64] = attrs.field(init=False, eq=False)
+    _tr_utc: NDArray[np.int64] = attrs.field(init=False, eq=False)
+    _tr_off: NDArray[np.int64] = attrs.field(init=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Build the day tables once (see the class docstring for the fields' meaning)."""
+        first = dt.date(self.data.first_year, 1, 1)
+        last = dt.date(self.data.last_year, 12, 31)
+        lo, hi = first, last
+        if self.beyond_coverage == "weekdays":
             lo, hi = min(lo, _WEEKDAYS_RANGE[0]), max(hi, _WEEKDAYS_RANGE[1])
-        self.table_first, self.table_last = lo, hi
+        elif self.beyond_coverage == "statutory":
+            if self.data.last_year + 1 < STATUTORY_YEARS[0]:
+                raise CalendarError(
+                    f"the statutory fallback starts in {STATUTORY_YEARS[0]} (放假办法 2025 revision); "
+                    f"the notices end in {self.data.last_year}",
+                    field="beyond_coverage",
+                    value=self.beyond_coverage,
+                )
+            hi = max(hi, dt.date(STATUTORY_YEARS[-1], 12, 31))
+        t0, t1 = _ordinal(lo), _ordinal(hi)
+        self._set(
+            first=first,
+            last=last,
+            provisional_from=last - dt.timedelta(days=self.provisional_days - 1),
+            table_first=lo,
+            table_last=hi,
+            _t0=t0,
+            _n=t1 - t0 + 1,
+            _cover=(
+                _ordinal(first) - t0,
+                _ordinal(last) - t0,
+                _ordinal(dt.date(self.data.last_year, 11, 1)) - t0,
+            ),
+        )
         self._build()
+
+    def _set(self, **values: object) -> None:
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
 
     # ------------------------------------------------------------------------------------ construction
 
@@ -163,33 +292,41 @@ class WorkCalendar:
         hours: WorkingHours | str | None = None,
         tz: str = DEFAULT_TZ,
         beyond_coverage: BeyondCoverage = "raise",
-        extra_files: Iterable[str] = (),
+        extra_files: Iterable[str | Path] = (),
         provisional_days: int = 7,
+        coverage_warning: bool = True,
     ) -> WorkCalendar:
         """The national calendar (全国工作日历) from the bundled notices 2010–2026.
 
         Args:
             hours: Working hours (default 09:00–12:00 and 13:30–17:30); text or :class:`WorkingHours`.
             tz: The calendar's time zone (default Asia/Shanghai).
-            beyond_coverage: ``"raise"`` (default) or ``"weekdays"`` to treat dates outside the notice
-                years by weekday only.
-            extra_files: The user's own TOML files adding a year or an amendment.
+            beyond_coverage: ``"raise"`` (default) refuses dates outside the notice years;
+                ``"statutory"`` (recommended) follows the statutory holidays after the last notice, each
+                such day provisional; ``"weekdays"`` goes by weekday only (元旦 etc. count as working days).
+            extra_files: The user's own TOML files adding a year (a notice published after this release)
+                or an amendment; see the holiday data page for the procedure.
             provisional_days: How many final days of the last notice year are flagged provisional.
+            coverage_warning: Whether to warn :class:`~jiesu.errors.CoverageWarning` (once per calendar).
 
         Returns:
-            The calendar.
+            The calendar (cached and shared when no extra file is given: it is a frozen value).
 
         Examples:
             >>> import datetime as dt
-            >>> cal = WorkCalendar.china(beyond_coverage="weekdays")
+            >>> cal = WorkCalendar.china(beyond_coverage="statutory", coverage_warning=False)
+            >>> cal.is_workday(dt.date(2027, 1, 1)), cal.holiday_name(dt.date(2027, 1, 1))
+            (False, '元旦')
             >>> cal.is_workday(dt.date(2027, 1, 4)), cal.is_provisional(dt.date(2027, 1, 4))
             (True, True)
+            >>> cal.basis(dt.date(2027, 2, 5)), cal.basis(dt.date(2026, 2, 16))
+            ('statutory', 'notice')
         """
         if isinstance(hours, str):
             hours = WorkingHours(hours)
         files = tuple(extra_files)
         if not files:  # the national calendar is immutable: build its tables once per setting
-            return _national(hours, tz, beyond_coverage, provisional_days)
+            return _national(hours, tz, beyond_coverage, provisional_days, coverage_warning)
         data = HolidayData.bundled()
         for path in files:
             data = data.with_file(path)
@@ -199,6 +336,7 @@ class WorkCalendar:
             tz=tz,
             beyond_coverage=beyond_coverage,
             provisional_days=provisional_days,
+            coverage_warning=coverage_warning,
         )
 
     def with_overlay(self, overlay: CalendarOverlay) -> WorkCalendar:
@@ -213,14 +351,7 @@ class WorkCalendar:
         """
         if not isinstance(overlay, CalendarOverlay):
             raise CalendarError("must be a CalendarOverlay", field="overlay", value=overlay)
-        return WorkCalendar(
-            self.data,
-            overlays=(*self.overlays, overlay),
-            hours=self.hours,
-            tz=self.tz,
-            beyond_coverage=self.beyond_coverage,
-            provisional_days=self.provisional_days,
-        )
+        return attrs.evolve(self, overlays=(*self.overlays, overlay))
 
     def for_group(self, group: str) -> WorkCalendar:
         """The calendar of a group with its own holidays (部分公民放假): women, youth, children, military.
@@ -228,7 +359,8 @@ class WorkCalendar:
         The group's days (妇女节 3/8, 青年节 5/4, 儿童节 6/1, 建军节 8/1) apply only when they fall on a
         working day; they are not made up when they fall on a weekend (放假办法 Art. 6). A half day off
         keeps the morning's working hours (the afternoon off is an assumed reading); a full day is a day
-        off. The general calendar is unaffected.
+        off. The general calendar is unaffected. With ``beyond_coverage="statutory"`` they apply in the
+        fallback years too (they are statutory, not set by the notices); otherwise only in the notice years.
 
         Examples:
             >>> import datetime as dt
@@ -244,10 +376,11 @@ class WorkCalendar:
             raise CalendarError(f"must be one of {', '.join(_GROUPS)}", field="group", value=group)
         days_off: list[HolidaySpan] = []
         by_date: dict[dt.date, object] = {}
+        last = self.table_last.year if self.beyond_coverage == "statutory" else self.data.last_year
         for holiday in (h for h in group_holidays() if h.group == group):
-            for year in range(self.data.first_year, self.data.last_year + 1):
+            for year in range(self.data.first_year, last + 1):
                 day = dt.date(year, holiday.month, holiday.day)
-                if not self.is_workday(day):
+                if not self._work[_ordinal(day) - self._t0]:  # read directly: no coverage warning
                     continue
                 if holiday.portion == "full_day":
                     days_off.append(HolidaySpan(holiday.name, holiday.en, day, day))
@@ -279,39 +412,53 @@ class WorkCalendar:
         )
 
     def _build(self) -> None:
-        t0, t1 = _ordinal(self.table_first), _ordinal(self.table_last)
-        self._t0, self._n = t0, t1 - t0 + 1
-        work, code, hours = self._day_status()
-        self._effective_hours = hours
-        self._work = work
-        self._code = code
-        self._cum = np.concatenate([[0], np.cumsum(work, dtype=np.int64)])
-        self._widx = np.flatnonzero(work).astype(np.int64)
-        self._wdays = self._widx + t0  # the working days themselves (days since 1970-01-01)
-        self._last_before = self._cum[1:] - 1  # index of the last working day on or before each day
-        self._ivs, self._ive = self._intervals(hours, work)
-        self._ilen = self._ive - self._ivs
-        self._icum = np.cumsum(self._ilen, axis=1)
-        self._ivs_cols = [self._ivs[:, k].copy() for k in range(self._ivs.shape[1])]
-        self._ilen_cols = [self._ilen[:, k].copy() for k in range(self._ivs.shape[1])]
-        self._icum_cols = [self._icum[:, k].copy() for k in range(self._ivs.shape[1])]
-        self._wcum = np.concatenate([[0], np.cumsum(self._icum[:, -1])])
-        self._tr_utc, self._tr_off = _zone_table(self.tz, t0, t1)
+        t0, t1 = self._t0, self._t0 + self._n - 1
+        work, code, names, hours = self._day_status()
+        cum = np.concatenate([[0], np.cumsum(work, dtype=np.int64)])
+        widx = np.flatnonzero(work).astype(np.int64)
+        ivs, ive = self._intervals(hours, work)
+        ilen = ive - ivs
+        icum = np.cumsum(ilen, axis=1)
+        tr_utc, tr_off = _zone_table(self.tz, t0, t1)
+        self._set(
+            _names=names,
+            _effective_hours=hours,
+            _work=_frozen(work),
+            _code=_frozen(code),
+            _cum=_frozen(cum),
+            _widx=_frozen(widx),
+            _wdays=_frozen(widx + t0),  # the working days themselves (days since 1970-01-01)
+            _last_before=_frozen(
+                cum[1:] - 1
+            ),  # index of the last working day on or before each day
+            _ivs=_frozen(ivs),
+            _ive=_frozen(ive),
+            _ilen=_frozen(ilen),
+            _icum=_frozen(icum),
+            _ivs_cols=tuple(_frozen(ivs[:, k].copy()) for k in range(ivs.shape[1])),
+            _ilen_cols=tuple(_frozen(ilen[:, k].copy()) for k in range(ivs.shape[1])),
+            _icum_cols=tuple(_frozen(icum[:, k].copy()) for k in range(ivs.shape[1])),
+            _wcum=_frozen(np.concatenate([[0], np.cumsum(icum[:, -1])])),
+            _tr_utc=tr_utc,
+            _tr_off=tr_off,
+        )
 
-    def _day_status(self) -> tuple[NDArray[np.bool_], NDArray[np.int32], WorkingHours]:
-        """Working flag and holiday-name code per table day, and the hours in force."""
+    def _day_status(
+        self,
+    ) -> tuple[NDArray[np.bool_], NDArray[np.int32], tuple[str, ...], WorkingHours]:
+        """Working flag and holiday-name code per table day, the names, and the hours in force."""
         t0, n = self._t0, self._n
         work = (
             np.arange(t0, t0 + n, dtype=np.int64) + 3
         ) % 7 < _SATURDAY  # 1970-01-01 was a Thursday
         code = np.full(n, -1, dtype=np.int32)
-        self._names: list[str] = []
+        names: list[str] = []
 
         def mark(span: HolidaySpan) -> None:
             a, b = max(_ordinal(span.start) - t0, 0), min(_ordinal(span.end) - t0, n - 1)
-            if span.name not in self._names:
-                self._names.append(span.name)
-            code[a : b + 1] = self._names.index(span.name)
+            if span.name not in names:
+                names.append(span.name)
+            code[a : b + 1] = names.index(span.name)
             work[a : b + 1] = False
 
         def set_working(days: Iterable[dt.date]) -> None:
@@ -321,6 +468,10 @@ class WorkCalendar:
         for span in self.data.spans():
             mark(span)
         set_working(self.data.workdays())
+        if self.beyond_coverage == "statutory":
+            for year in range(self.data.last_year + 1, self.table_last.year + 1):
+                for span in statutory_holidays(year):
+                    mark(span)
         hours = self.hours
         for overlay in self.overlays:
             work[:] |= overlay.every_day
@@ -328,7 +479,7 @@ class WorkCalendar:
                 mark(span)
             set_working(overlay.working_days)
             hours = hours.merged(overlay.hours) if overlay.hours is not None else hours
-        return work, code, hours
+        return work, code, tuple(names), hours
 
     def _intervals(
         self, hours: WorkingHours, work: NDArray[np.bool_]
@@ -363,6 +514,48 @@ class WorkCalendar:
             value, first=self.table_first, last=self.table_last, field=field
         )
 
+    def _seen(self, lo: int, hi: int) -> None:
+        """Warn once per calendar when table days ``lo..hi`` reach the end of the data or the weekdays."""
+        if not self.coverage_warning:
+            return
+        first, last, late = self._cover
+        if hi >= late and "late" not in self._warned:
+            self._warned.add("late")
+            year = self.data.last_year
+            after = {
+                "raise": "are refused",
+                "statutory": "follow the statutory holidays without 调休 (provisional)",
+                "weekdays": "go by weekday only",
+            }[self.beyond_coverage]
+            warnings.warn(
+                f"the {year + 1} holiday notice is not in this calendar: dates from {year}-11-01 on are "
+                f"provisional (the notice can still move late December) and dates in {year + 1} {after}; "
+                "add the notice as a user file when it is published (WorkCalendar.china(extra_files=...))",
+                CoverageWarning,
+                stacklevel=_caller_level(),
+            )
+        if (
+            self.beyond_coverage == "weekdays"
+            and (lo < first or hi > last)
+            and "weekdays" not in self._warned
+        ):
+            self._warned.add("weekdays")
+            warnings.warn(
+                f"dates outside the notice years {self.first}..{self.last} are treated by weekday only: "
+                "statutory holidays such as 元旦 and 春节 count as working days there; "
+                "beyond_coverage='statutory' follows the 放假办法 instead",
+                CoverageWarning,
+                stacklevel=_caller_level(),
+            )
+
+    def _range(self, idx: NDArray[np.int64], days: NDArray[np.int64], field: str) -> None:
+        """Refuse table indices outside the table, and warn (once) about the ones near its end."""
+        if idx.size:
+            lo, hi = int(idx.min()), int(idx.max())
+            if lo < 0 or hi >= self._n:
+                self._check_idx(idx, days, field)
+            self._seen(lo, hi)
+
     def _local_date(self, value: object, field: str) -> dt.date:
         if isinstance(value, dt.datetime):
             return aware(value, field=field).in_timezone(self.tz).date()
@@ -375,6 +568,7 @@ class WorkCalendar:
         i = _ordinal(day) - self._t0
         if not 0 <= i < self._n:
             raise self._coverage(day, field)
+        self._seen(i, i)
         return i
 
     # ------------------------------------------------------------------------------------- scalar API
@@ -394,7 +588,7 @@ class WorkCalendar:
             >>> cal.is_workday(dt.date(2027, 1, 4))
             Traceback (most recent call last):
             ...
-            jiesu.errors.CalendarCoverageError: date: outside the calendar's covered range 2010-01-01..2026-12-31; pass beyond_coverage='weekdays' to treat such dates by weekday only (got datetime.date(2027, 1, 4))
+            jiesu.errors.CalendarCoverageError: date: outside the calendar's covered range 2010-01-01..2026-12-31; pass beyond_coverage='statutory' to follow the statutory holidays after the last notice, or 'weekdays' to go by weekday only (got datetime.date(2027, 1, 4))
         """  # noqa: E501 - the doctest shows the whole message
         return bool(self._work[self._index(day)])
 
@@ -426,19 +620,42 @@ class WorkCalendar:
         """Whether ``day``'s status can still change (待定): late December of the last year, or beyond.
 
         Late December of the last notice year can still be changed by the next year's notice; a date
-        treated by weekday only (outside the notice years) is always provisional.
+        outside the notice years (statutory fallback or weekday only) is always provisional.
 
         Examples:
             >>> import datetime as dt
-            >>> cal = WorkCalendar.china()
-            >>> cal.is_provisional(dt.date(2026, 12, 28)), cal.is_provisional(dt.date(2026, 12, 1))
+            >>> import warnings
+            >>> cal = WorkCalendar()  # a new calendar: it warns once that the 2027 notice is missing
+            >>> with warnings.catch_warnings(record=True) as caught:
+            ...     warnings.simplefilter("always")
+            ...     cal.is_provisional(dt.date(2026, 12, 28)), cal.is_provisional(dt.date(2026, 12, 1))
             (True, False)
+            >>> [w.category.__name__ for w in caught]
+            ['CoverageWarning']
         """
         d = self._local_date(day, "date")
-        i = _ordinal(d) - self._t0
-        if not 0 <= i < self._n:
-            raise self._coverage(d, "date")
+        self._index(d)
         return d >= self.provisional_from or d < self.first
+
+    def basis(self, day: dt.date) -> Basis:
+        """How ``day``'s status was decided (判定依据): ``"notice"``, ``"statutory"`` or ``"weekdays"``.
+
+        ``"notice"`` for every day of a notice year (bundled, or a user's file); ``"statutory"`` past the
+        last notice with ``beyond_coverage="statutory"`` (the 放假办法's holidays, no 调休 known);
+        ``"weekdays"`` outside the notice years with ``beyond_coverage="weekdays"``. Overlays are laid
+        over whichever applies.
+
+        Examples:
+            >>> import datetime as dt
+            >>> cal = WorkCalendar.china(beyond_coverage="statutory", coverage_warning=False)
+            >>> cal.basis(dt.date(2026, 10, 1)), cal.basis(dt.date(2027, 10, 1)), cal.holiday_name(dt.date(2027, 10, 1))
+            ('notice', 'statutory', '国庆节')
+        """
+        i = self._index(day)
+        first, last, _ = self._cover
+        if first <= i <= last:
+            return "notice"
+        return "statutory" if self.beyond_coverage == "statutory" else "weekdays"
 
     def next_workday(self, day: dt.date) -> dt.date:
         """The first working day strictly after ``day`` (下一个工作日).
@@ -489,6 +706,7 @@ class WorkCalendar:
                     f"{self._local_date(day, 'date')} {n:+d} working days", "result"
                 )
             left -= bool(self._work[i])
+        self._seen(i, i)
         return _from_ordinal(i + self._t0)
 
     def workdays_between(self, start: dt.date, end: dt.date) -> int:
@@ -560,6 +778,7 @@ class WorkCalendar:
                 if avail <= 0:
                     continue
                 if left <= avail:
+                    self._seen(i, i)
                     return self._instant(i, begin + left)
                 left -= avail
             i, us = i + 1, 0
@@ -611,17 +830,20 @@ class WorkCalendar:
             local = self._to_local_us(arr.astype("datetime64[us]").view(np.int64))
             days = local // _DAY_US
         idx = days - self._t0
-        # one pass each for min and max; NaT (the smallest int64) wraps around and fails the max test
-        if idx.size and (idx.min() < 0 or idx.max() >= self._n):
-            _check_nat(arr, field)
-            self._check_idx(idx, days, field)
+        # one pass each for min and max; NaT (the smallest int64) fails the min test
+        if idx.size:
+            lo, hi = int(idx.min()), int(idx.max())
+            if lo < 0 or hi >= self._n:
+                _check_nat(arr, field)
+                self._check_idx(idx, days, field)
+            self._seen(lo, hi)
         return idx
 
-    def _check_idx(self, idx: NDArray[np.int64], days: NDArray[np.int64], field: str) -> None:
+    def _check_idx(self, idx: NDArray[np.int64], days: NDArray[np.int64], field: str) -> NoReturn:
+        """Refuse the first day outside the table (there is one)."""
         bad = (idx < 0) | (idx >= self._n)
-        if bad.any():
-            first = int(np.flatnonzero(bad.ravel())[0])
-            raise self._coverage(_from_ordinal(int(days.ravel()[first])), field)
+        first = int(np.flatnonzero(bad.ravel())[0])
+        raise self._coverage(_from_ordinal(int(days.ravel()[first])), field)
 
     def _to_local_us(self, utc: NDArray[np.int64]) -> NDArray[np.int64]:
         if self._tr_utc.size == 1:  # one offset over the whole table (Asia/Shanghai since 1992)
@@ -680,6 +902,20 @@ class WorkCalendar:
         days = self._days_many(dates, "dates") + self._t0
         return (days >= _ordinal(self.provisional_from)) | (days < _ordinal(self.first))
 
+    def basis_many(self, dates: ArrayLike) -> NDArray[np.str_]:
+        """Vectorized :meth:`basis` (批量判定依据); input as in :meth:`is_workday_many`.
+
+        Examples:
+            >>> import numpy as np
+            >>> cal = WorkCalendar.china(beyond_coverage="statutory", coverage_warning=False)
+            >>> cal.basis_many(np.array(["2026-12-31", "2027-01-01"], dtype="datetime64[D]"))
+            array(['notice', 'statutory'], dtype='<U9')
+        """
+        idx = self._days_many(dates, "dates")
+        first, last, _ = self._cover
+        beyond = "statutory" if self.beyond_coverage == "statutory" else "weekdays"
+        return np.where((idx >= first) & (idx <= last), "notice", beyond)
+
     def add_workdays_many(self, dates: ArrayLike, n: ArrayLike) -> NDArray[np.datetime64]:
         """Vectorized :meth:`add_workdays` with a cumulative count and a gather (批量加减工作日).
 
@@ -702,7 +938,9 @@ class WorkCalendar:
         if steps.size and steps.min() > 0:  # the common case: a gather, an add and a gather
             k = self._last_before[idx]
             k += steps
-            if k.max() < self._widx.size:
+            top = int(k.max())
+            if top < self._widx.size:
+                self._seen(0, int(self._widx[top]))
                 fast: NDArray[np.datetime64] = self._wdays[k].view("datetime64[D]")
                 return fast
         k = np.where(steps > 0, self._cum[idx + 1] + steps - 1, self._cum[idx] + steps)
@@ -712,6 +950,8 @@ class WorkCalendar:
             when = _from_ordinal(int(idx.ravel()[first]) + self._t0)
             raise self._coverage(f"{when} {int(steps.ravel()[first]):+d} working days", "result")
         out = np.where(steps == 0, idx, self._widx[np.clip(k, 0, max(self._widx.size - 1, 0))])
+        if out.size:
+            self._seen(int(out.min()), int(out.max()))
         return self._dates_out(out)
 
     def next_workday_many(self, dates: ArrayLike) -> NDArray[np.datetime64]:
@@ -745,8 +985,7 @@ class WorkCalendar:
         local = self._to_local_us(utc_us)
         days = local // _DAY_US
         idx = days - self._t0
-        if idx.size and (idx.min() < 0 or idx.max() >= self._n):
-            self._check_idx(idx, days, field)
+        self._range(idx, days, field)
         local -= days * _DAY_US  # now µs after local midnight
         out: NDArray[np.int64] = self._wcum[idx]
         part = np.empty_like(local)
@@ -763,8 +1002,11 @@ class WorkCalendar:
     ) -> NDArray[np.int64]:
         """The earliest UTC µs instant at which working position ``pos`` (> 0) is reached."""
         j = np.searchsorted(self._wcum[1:], pos, side="left")
-        if j.size and j.max() >= self._n:
-            raise self._coverage(what, field)
+        if j.size:
+            top = int(j.max())
+            if top >= self._n:
+                raise self._coverage(what, field)
+            self._seen(0, top)
         rest = pos - self._wcum[j]
         wall = self._ivs_cols[0][j] + rest
         for k in range(1, len(self._ivs_cols)):  # one pass per further interval
@@ -835,16 +1077,16 @@ class WorkCalendar:
         local = self._to_local_us(utc_us)
         days = local // _DAY_US
         idx = days - self._t0
-        self._check_idx(idx, days, field)
+        self._range(idx, days, field)
         frac = (local - days * _DAY_US) / _DAY_US
-        return self._cum[idx] + np.where(self._work[idx], frac, 0.0)
+        return cast("NDArray[np.float64]", self._cum[idx] + np.where(self._work[idx], frac, 0.0))
 
     def _workday_anchor(self, utc_us: NDArray[np.int64], field: str) -> NDArray[np.float64]:
         """The working-day position at the midnight closing each instant's local date."""
         local = self._to_local_us(utc_us)
         days = local // _DAY_US
         idx = days - self._t0
-        self._check_idx(idx, days, field)
+        self._range(idx, days, field)
         return self._cum[idx + 1].astype(np.float64)
 
     def _workday_inverse(self, pos: NDArray[np.float64], field: str) -> NDArray[np.int64]:
@@ -854,6 +1096,8 @@ class WorkCalendar:
         bad = (k < 0) | (k >= self._widx.size)
         if bad.any():
             raise self._coverage("a due time beyond the table", field)
+        if k.size:
+            self._seen(0, int(self._widx[k.max()]))
         day = self._widx[k] + self._t0
         local = day * _DAY_US + np.round(frac * _DAY_US).astype(np.int64)
         return self._to_utc_us(local)
@@ -864,7 +1108,11 @@ class WorkCalendar:
 
 @functools.lru_cache(maxsize=32)
 def _national(
-    hours: WorkingHours | None, tz: str, beyond_coverage: BeyondCoverage, provisional_days: int
+    hours: WorkingHours | None,
+    tz: str,
+    beyond_coverage: BeyondCoverage,
+    provisional_days: int,
+    coverage_warning: bool,  # noqa: FBT001 - a cache key, passed by position
 ) -> WorkCalendar:
     return WorkCalendar(
         HolidayData.bundled(),
@@ -872,6 +1120,7 @@ def _national(
         tz=tz,
         beyond_coverage=beyond_coverage,
         provisional_days=provisional_days,
+        coverage_warning=coverage_warning,
     )
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-import tomllib
 from importlib import resources
-from typing import Literal
+from typing import Final, Literal
 
 import attrs
+
+from jiesu._loader import INT, STR, TEXT, Doc, Reader, read_toml
 
 __all__ = ["GroupHoliday", "group_holidays"]
 
@@ -46,6 +47,50 @@ def group_holidays() -> tuple[GroupHoliday, ...]:
         >>> [(h.name, h.portion) for h in group_holidays()][:2]
         [('妇女节', 'half_day'), ('青年节', 'half_day')]
     """
-    text = (resources.files("jiesu.calendar") / "data" / "groups.toml").read_text(encoding="utf-8")
-    raw = tomllib.loads(text)
-    return tuple(GroupHoliday(**item) for item in raw["holidays"])
+    return _read(
+        read_toml(resources.files("jiesu.calendar") / "data" / "groups.toml", source="groups.toml")
+    )
+
+
+_KEYS: Final = ("name", "en", "month", "day", "group", "who", "portion")
+_PORTIONS: Final = ("half_day", "full_day")
+
+
+def _month(month: int) -> str | None:
+    return None if 1 <= month <= 12 else "must be a month 1-12"  # noqa: PLR2004 - months of a year
+
+
+def _day(day: int) -> str | None:
+    return None if 1 <= day <= 31 else "must be a day 1-31"  # noqa: PLR2004 - days of a month
+
+
+def _read(doc: Doc) -> tuple[GroupHoliday, ...]:
+    """Read the group holidays file: ``source`` and ``[[holidays]]`` (every key of :class:`GroupHoliday`)."""
+    reader = Reader(doc)
+    root = reader.root()
+    root.check_keys(("source", "holidays"), required=("source", "holidays"))
+    root.get("source", TEXT, "")
+    found = []
+    for table in root.tables("holidays", required=True):
+        table.check_keys(_KEYS, required=_KEYS)
+        month = table.get("month", INT, 1, check=_month)
+        day = table.get("day", INT, 1, check=_day)
+        portion = table.get(
+            "portion",
+            STR,
+            "half_day",
+            check=lambda p: None if p in _PORTIONS else "must be half_day or full_day",
+        )
+        found.append(
+            GroupHoliday(
+                name=table.get("name", TEXT, ""),
+                en=table.get("en", TEXT, ""),
+                month=month,
+                day=day,
+                group=table.get("group", TEXT, ""),
+                who=table.get("who", TEXT, ""),
+                portion="full_day" if portion == "full_day" else "half_day",
+            )
+        )
+    reader.raise_if_any()
+    return tuple(found)

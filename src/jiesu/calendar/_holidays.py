@@ -14,14 +14,14 @@ import datetime as dt
 import functools
 import itertools
 import re
-import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from jiesu.errors import DataFormatError
+from jiesu._loader import DATE, INT, TEXT, Doc, Reader, Table, parse_toml, read_toml
+from jiesu.errors import DataFileError, Problem
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -157,118 +157,119 @@ class NoticeYear:
 # --------------------------------------------------------------------------------------------- parsing
 
 
-def _fail(source: str, key: str, reason: str, value: object) -> DataFormatError:
-    return DataFormatError(reason, field=f"{source}: {key}", value=value)
+def _fail(source: str, key: str, reason: str, value: object) -> DataFileError:
+    return DataFileError(source, [Problem(source, key, value, reason)])
 
 
-def _get(table: Mapping[str, Any], key: str, source: str, prefix: str = "") -> Any:  # noqa: ANN401 - raw TOML
-    if key not in table:
-        raise _fail(source, prefix + key, "missing key", None)
-    return table[key]
+_YEAR_KEYS: Final = ("year", "workdays", "holidays", "notice", "amendments")
+_NOTICE_KEYS: Final = ("title", "number", "issued", "published", "urls", "seen_at")
+_AMENDMENT_KEYS: Final = (*_NOTICE_KEYS, "holidays", "add_workdays", "remove_workdays")
+_SPAN_KEYS: Final = ("name", "en", "start", "end")
 
 
-def _date(value: object, source: str, key: str) -> dt.date:
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise _fail(source, key, "must be a TOML date such as 2025-01-01", value)
-    return value
+def _text(table: Table, key: str) -> str:
+    return table.get(key, TEXT, "x")
 
 
-def _text(value: object, source: str, key: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(source, key, "must be a non-empty string", value)
-    return value
+def _texts(table: Table, key: str) -> tuple[str, ...]:
+    return tuple(table.each(key, TEXT))
 
 
-def _list(value: object, source: str, key: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise _fail(source, key, "must be an array", value)
-    return value
+def _dates(table: Table, key: str, *, required: bool) -> tuple[dt.date, ...]:
+    if key not in table and required:
+        table.missing(key)
+    return tuple(table.each(key, DATE))
 
 
-def _dates(value: object, source: str, key: str) -> tuple[dt.date, ...]:
-    items = _list(value, source, key)
-    return tuple(_date(v, source, f"{key}[{i}]") for i, v in enumerate(items))
-
-
-def _strings(value: object, source: str, key: str) -> tuple[str, ...]:
-    items = _list(value, source, key)
-    return tuple(_text(v, source, f"{key}[{i}]") for i, v in enumerate(items))
-
-
-def _spans(value: object, source: str, key: str) -> tuple[HolidaySpan, ...]:
+def _spans(table: Table, key: str, *, required: bool) -> tuple[HolidaySpan, ...]:
+    if key not in table and required:
+        table.missing(key)
     spans = []
-    for i, raw in enumerate(_list(value, source, key)):
-        where = f"{key}[{i}]"
-        if not isinstance(raw, dict):
-            raise _fail(source, where, "must be a table with name, en, start and end", raw)
+    for raw in table.tables(key):
+        raw.check_keys(_SPAN_KEYS, required=_SPAN_KEYS)
         span = HolidaySpan(
-            name=_text(_get(raw, "name", source, f"{where}."), source, f"{where}.name"),
-            en=_text(_get(raw, "en", source, f"{where}."), source, f"{where}.en"),
-            start=_date(_get(raw, "start", source, f"{where}."), source, f"{where}.start"),
-            end=_date(_get(raw, "end", source, f"{where}."), source, f"{where}.end"),
+            name=_text(raw, "name"),
+            en=_text(raw, "en"),
+            start=raw.get("start", DATE, None) or dt.date.min,
+            end=raw.get("end", DATE, None) or dt.date.max,
         )
         if span.end < span.start:
-            raise _fail(source, f"{where}.end", f"must not be before start {span.start}", span.end)
+            raw.problem("end", f"must not be before start {span.start}", span.end)
         spans.append(span)
     return tuple(spans)
 
 
-def _notice(raw: object, source: str, key: str) -> Notice:
-    if not isinstance(raw, dict):
-        raise _fail(source, key, "must be a table", raw)
-    issued = _date(_get(raw, "issued", source, f"{key}."), source, f"{key}.issued")
+def _notice(raw: Table) -> Notice:
+    for key in ("title", "number", "issued", "urls"):
+        if key not in raw:
+            raw.missing(key)
+    issued = raw.get("issued", DATE, dt.date.min)
     return Notice(
-        title=_text(_get(raw, "title", source, f"{key}."), source, f"{key}.title"),
-        number=_text(_get(raw, "number", source, f"{key}."), source, f"{key}.number"),
+        title=_text(raw, "title"),
+        number=_text(raw, "number"),
         issued=issued,
-        published=_date(raw.get("published", issued), source, f"{key}.published"),
-        urls=_strings(_get(raw, "urls", source, f"{key}."), source, f"{key}.urls"),
-        seen_at=_strings(raw.get("seen_at", []), source, f"{key}.seen_at"),
+        published=raw.get("published", DATE, issued),
+        urls=_texts(raw, "urls"),
+        seen_at=_texts(raw, "seen_at"),
     )
 
 
-def _amendments(value: object, source: str) -> tuple[Amendment, ...]:
+def _amendments(root: Table, *, required: bool) -> tuple[Amendment, ...]:
+    if "amendments" not in root and required:
+        root.missing("amendments")
     result = []
-    for i, raw in enumerate(_list(value, source, "amendments")):
-        key = f"amendments[{i}]"
-        if not isinstance(raw, dict):
-            raise _fail(source, key, "must be a table", raw)
+    for raw in root.tables("amendments"):
+        raw.check_keys(_AMENDMENT_KEYS)
         result.append(
             Amendment(
-                notice=_notice(raw, source, key),
-                holidays=_spans(raw.get("holidays", []), source, f"{key}.holidays"),
-                add_workdays=_dates(raw.get("add_workdays", []), source, f"{key}.add_workdays"),
-                remove_workdays=_dates(
-                    raw.get("remove_workdays", []), source, f"{key}.remove_workdays"
-                ),
+                notice=_notice(raw),
+                holidays=_spans(raw, "holidays", required=False),
+                add_workdays=_dates(raw, "add_workdays", required=False),
+                remove_workdays=_dates(raw, "remove_workdays", required=False),
             )
         )
     return tuple(result)
 
 
-def _read_toml(text: str, source: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _fail(source, "(file)", f"not valid TOML: {exc}", text[:60]) from None
+def _sane_year(year: int) -> str | None:
+    if 1949 < year < 2200:  # noqa: PLR2004 - sane years
+        return None
+    return "must be an integer year between 1950 and 2199"
 
 
-def _year(raw: Mapping[str, Any], source: str) -> int:
-    year = _get(raw, "year", source)
-    if not isinstance(year, int) or isinstance(year, bool) or not 1949 < year < 2200:  # noqa: PLR2004 - sane years
-        raise _fail(source, "year", "must be an integer year between 1950 and 2199", year)
-    return year
+def _year(root: Table) -> int:
+    return root.get("year", INT, check=_sane_year)
 
 
-def _parse_year(raw: Mapping[str, Any], source: str) -> NoticeYear:
-    return NoticeYear(
-        year=_year(raw, source),
-        notice=_notice(_get(raw, "notice", source), source, "notice"),
-        original_holidays=_spans(_get(raw, "holidays", source), source, "holidays"),
-        original_workdays=_dates(_get(raw, "workdays", source), source, "workdays"),
-        amendments=_amendments(raw.get("amendments", []), source),
-        source=source,
-    )
+def _parse(doc: Doc, years: Mapping[int, NoticeYear]) -> NoticeYear:
+    """One file: a new year (with a ``[notice]``) or amendments to a year in ``years``."""
+    reader = Reader(doc)
+    root = reader.root()
+    source = doc.source
+    if "notice" in root:
+        root.check_keys(_YEAR_KEYS)
+        notice = root.table("notice")
+        notice.check_keys(_NOTICE_KEYS)
+        year = NoticeYear(
+            year=_year(root),
+            notice=_notice(notice),
+            original_holidays=_spans(root, "holidays", required=True),
+            original_workdays=_dates(root, "workdays", required=True),
+            amendments=_amendments(root, required=False),
+            source=source,
+        )
+        reader.raise_if_any()
+        if year.year in years:
+            raise _fail(source, "year", "this year is already in the data", year.year)
+        return year
+    root.check_keys(("year", "amendments"))
+    number = _year(root)
+    amendments = _amendments(root, required=True)
+    reader.raise_if_any()
+    if number not in years:
+        raise _fail(source, "year", "no notice for this year to amend", number)
+    old = years[number]
+    return attrs.evolve(old, amendments=old.amendments + amendments, source=source)
 
 
 def _check_year(year: NoticeYear) -> None:
@@ -304,11 +305,7 @@ _YEAR_FILE = re.compile(r"^\d{4}\.toml$")
 @functools.cache
 def _bundled() -> HolidayData:
     folder = resources.files("jiesu.calendar") / "data"
-    texts = [
-        (p.name, p.read_text(encoding="utf-8"))
-        for p in folder.iterdir()
-        if _YEAR_FILE.match(p.name)
-    ]
+    texts = [(p.name, p.read_bytes()) for p in folder.iterdir() if _YEAR_FILE.match(p.name)]
     return HolidayData.from_texts(sorted(texts))
 
 
@@ -342,7 +339,7 @@ class HolidayData:
 
     @classmethod
     def from_texts(
-        cls, texts: Iterable[tuple[str, str]], base: HolidayData | None = None
+        cls, texts: Iterable[tuple[str, str | bytes]], base: HolidayData | None = None
     ) -> HolidayData:
         """Build (or extend ``base``) from ``(source name, TOML text)`` pairs (加载数据).
 
@@ -350,27 +347,13 @@ class HolidayData:
         appends amendments to a year already present.
 
         Raises:
-            DataFormatError: A file is malformed, a year is given twice, an amendment names an absent year,
-                or the result breaks a rule (working days on weekends, outside spans; spans not overlapping).
+            DataFileError: A file is not UTF-8, not TOML or malformed, a year is given twice, an amendment
+                names an absent year, or the result breaks a rule (working days on weekends, outside spans;
+                spans not overlapping).
         """
         years = {y.year: y for y in (base.years if base else ())}
         for source, text in texts:
-            raw = _read_toml(text, source)
-            if "notice" in raw:
-                year = _parse_year(raw, source)
-                if year.year in years:
-                    raise _fail(source, "year", "this year is already in the data", year.year)
-            else:
-                number = _year(raw, source)
-                if number not in years:
-                    raise _fail(source, "year", "no notice for this year to amend", number)
-                old = years[number]
-                year = attrs.evolve(
-                    old,
-                    amendments=old.amendments
-                    + _amendments(_get(raw, "amendments", source), source),
-                    source=source,
-                )
+            year = _parse(parse_toml(text, source=source), years)
             _check_year(year)
             years[year.year] = year
         data = cls(tuple(years[k] for k in sorted(years)))
@@ -381,16 +364,17 @@ class HolidayData:
         """Add a year or an amendment (补充年份或调整通知) from a user's TOML file.
 
         Raises:
-            DataFormatError: The file cannot be read or is malformed (named by file, key and value).
+            DataFileError: The file cannot be read or is malformed; every problem is listed as
+                ``file:line: key: reason (got value)``.
         """
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise _fail(
-                str(path), "(file)", f"cannot be read: {exc.__class__.__name__}", str(path)
-            ) from None
-        return HolidayData.from_texts([(path.name, text)], base=self)
+        years = {y.year: y for y in self.years}
+        year = _parse(read_toml(path, source=path.name), years)
+        _check_year(year)
+        years[year.year] = year
+        data = HolidayData(tuple(years[k] for k in sorted(years)))
+        data._check_across()
+        return data
 
     def _check_across(self) -> None:
         spans = sorted(((s, y) for y in self.years for s in y.holidays), key=lambda p: p[0].start)

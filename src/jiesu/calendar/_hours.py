@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-import tomllib
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from jiesu._loader import BOOL, DATE, STR, STRS, Doc, Reader, Table, read_toml
 from jiesu.calendar._holidays import HolidaySpan
-from jiesu.errors import CalendarError, DataFormatError
+from jiesu.errors import CalendarError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["DEFAULT_HOURS", "CalendarOverlay", "Intervals", "WorkingHours", "parse_intervals"]
 
@@ -239,49 +241,87 @@ class CalendarOverlay:
     def from_toml(cls, path: str | Path) -> CalendarOverlay:
         """Read an overlay from a TOML file (读取叠加层).
 
-        The file has ``name``, ``source``, optional ``every_day`` (bool), ``working_days`` (dates),
-        ``hours`` (text such as ``"09:00-12:00,13:30-17:30"``), ``[hours_by_date]`` (date keys as strings)
-        and ``days_off`` (tables with ``name``, ``en``, ``start``, ``end``).
+        The file has ``name``, ``source``, optional ``every_day`` (bool), ``working_days`` (TOML dates),
+        ``hours`` (text such as ``"09:00-12:00,13:30-17:30"``, or a list of ``"HH:MM-HH:MM"``),
+        ``[hours_by_date]`` (ISO date keys as strings) and ``[[days_off]]`` (tables with ``name``, ``en``,
+        ``start``, ``end``); see *Working calendar* for the schema.
 
         Raises:
-            DataFormatError: The file is unreadable or malformed; the message names the file, key and value.
+            DataFileError: The file is unreadable, not UTF-8 or not TOML, or has unknown keys or bad
+                values; every problem is listed as ``file:line: key: reason (got value)``.
         """
-        path = Path(path)
+        return _read_overlay(read_toml(path))
+
+
+_OVERLAY_KEYS: Final = (
+    "name",
+    "source",
+    "every_day",
+    "working_days",
+    "hours",
+    "hours_by_date",
+    "days_off",
+)
+_SPAN_KEYS: Final = ("name", "en", "start", "end")
+
+
+def _hours_value(table: Table, key: str) -> Intervals | None:
+    if isinstance(table.data[key], list):
+        return table.convert(key, STRS, parse_intervals)
+    return table.convert(key, STR, parse_intervals)
+
+
+def _spans(root: Table) -> list[HolidaySpan]:
+    spans = []
+    for span in root.tables("days_off"):
+        span.check_keys(_SPAN_KEYS, required=("name", "start", "end"))
+        title = span.get("name", STR, "")
+        first, last = span.get("start", DATE, None), span.get("end", DATE, None)
+        if first is not None and last is not None:
+            if last < first:
+                span.problem("end", f"must not be before start {first}", last)
+            spans.append(HolidaySpan(title, span.get("en", STR, title), first, last))
+    return spans
+
+
+def _hours(root: Table) -> WorkingHours | None:
+    if "hours" not in root and "hours_by_date" not in root:
+        return None
+    default = _hours_value(root, "hours") if "hours" in root else parse_intervals(DEFAULT_HOURS)
+    by_date = root.table("hours_by_date")
+    pairs = []
+    for key in by_date:
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise DataFormatError(
-                f"cannot be read as TOML: {exc.__class__.__name__}",
-                field=f"{path.name}: (file)",
-                value=str(path),
-            ) from None
-        key = "(file)"
-        try:
-            key = "days_off"
-            spans = [
-                HolidaySpan(d["name"], d.get("en", d["name"]), d["start"], d["end"])
-                for d in raw.get("days_off", [])
-            ]
-            key = "hours"
-            hours = None
-            if "hours" in raw or "hours_by_date" in raw:
-                by_date = {
-                    dt.date.fromisoformat(k): v for k, v in raw.get("hours_by_date", {}).items()
-                }
-                hours = WorkingHours(raw.get("hours", DEFAULT_HOURS), by_date)
-            key = "name"
-            return cls(
-                name=raw.get("name", ""),
-                source=raw.get("source", ""),
-                days_off=tuple(spans),
-                working_days=tuple(raw.get("working_days", [])),
-                every_day=bool(raw.get("every_day", False)),
-                hours=hours,
-            )
-        except (CalendarError, KeyError, TypeError, ValueError, AttributeError) as exc:
-            field = getattr(exc, "field", None) or key
-            raise DataFormatError(
-                f"malformed overlay: {exc}",
-                field=f"{path.name}: {field}",
-                value=getattr(exc, "value", None),
-            ) from None
+            day = dt.date.fromisoformat(key)
+        except ValueError:
+            by_date.problem(key, "must be an ISO date (YYYY-MM-DD)", key)
+            continue
+        intervals = _hours_value(by_date, key)
+        if intervals is not None:
+            pairs.append((day, intervals))
+    if root.reader or default is None:
+        return None
+    return WorkingHours(default, tuple(pairs))
+
+
+def _read_overlay(doc: Doc) -> CalendarOverlay:
+    reader = Reader(doc)
+    root = reader.root()
+    root.check_keys(_OVERLAY_KEYS, required=("name", "source"))
+    name, source = root.get("name", STR, "x"), root.get("source", STR, "x")
+    for key, value in (("name", name), ("source", source)):
+        if not value.strip():
+            root.problem(key, "must be a non-empty string", value)
+    spans = _spans(root)
+    days = root.each("working_days", DATE)
+    hours = _hours(root)
+    every_day = root.get("every_day", BOOL, False)
+    reader.raise_if_any()
+    return CalendarOverlay(
+        name=name,
+        source=source,
+        days_off=tuple(spans),
+        working_days=tuple(days),
+        every_day=every_day,
+        hours=hours,
+    )

@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 import functools
-import tomllib
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from jiesu._loader import (
+    BOOL,
+    INT,
+    NUMBER,
+    STR,
+    STRS,
+    Doc,
+    Reader,
+    Table,
+    parse_toml,
+    read_toml,
+    suggest,
+)
 from jiesu.calendar._clock import Clock, ClockStatus, clock, convert
-from jiesu.errors import DataFormatError, RuleError, ValidationError
+from jiesu.errors import JiesuError, RuleError, ValidationError
 from jiesu.model import Duration, Kind, Reopen, Ticket, Urgency
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Sequence
+    from pathlib import Path
 
     import pendulum
 
@@ -182,55 +194,24 @@ class DeadlinePolicy:
         """Read a policy from a TOML file (读取时限规则), in the presets' layout.
 
         Raises:
-            DataFormatError: The file is unreadable or malformed, named by file, key and value.
+            DataFileError: The file is unreadable, not UTF-8 or not TOML, or has unknown keys or bad
+                values; every problem is listed as ``file:line: key: reason (got value)``.
         """
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DataFormatError(
-                f"cannot be read: {exc.__class__.__name__}",
-                field=f"{path.name}: (file)",
-                value=str(path),
-            ) from None
-        return cls.from_text(text, path.name)
+        return _read(read_toml(path))
 
     @classmethod
-    def from_text(cls, text: str, source: str = "<text>") -> DeadlinePolicy:
-        """Read a policy from TOML text (解析时限规则); ``source`` names it in errors."""
-        try:
-            raw = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise DataFormatError(
-                f"not valid TOML: {exc}", field=f"{source}: (file)", value=text[:60]
-            ) from None
-        key = "limits"
-        try:
-            limits = []
-            for i, item in enumerate(raw.get("limits", [])):
-                key = f"limits[{i}]"
-                limits.append(Limit(**item))
-            key = "(policy)"
-            return cls(
-                name=str(raw["name"]),
-                title=str(raw.get("title", raw["name"])),
-                source=str(raw["source"]),
-                limits=tuple(limits),
-                restart_on_redispatch=bool(raw.get("restart_on_redispatch", True)),
-                warn_fraction=float(raw.get("warn_fraction", 0.2)),
-                assumed=tuple(raw.get("assumed", ())),
-                max_extension=raw.get("max_extension"),
-                max_extension_count=raw.get("max_extension_count"),
-                max_extension_total=raw.get("max_extension_total"),
-            )
-        except ValidationError as exc:
-            raise DataFormatError(
-                exc.reason, field=f"{source}: {key}.{exc.field}", value=exc.value
-            ) from None
-        except (KeyError, TypeError, ValueError) as exc:
-            raise DataFormatError(
-                f"malformed policy: {exc}", field=f"{source}: {key}", value=None
-            ) from None
+    def from_text(cls, text: str | bytes, source: str = "<text>") -> DeadlinePolicy:
+        r"""Read a policy from TOML text or UTF-8 bytes (解析时限规则); ``source`` names it in errors.
+
+        Examples:
+            >>> from jiesu.errors import DataFileError
+            >>> try:
+            ...     DeadlinePolicy.from_text('name = "x"\nsource = "y"\nwarn_fracton = 0.3', "p.toml")
+            ... except DataFileError as err:
+            ...     print(err.lines()[0][:70])
+            p.toml:3: warn_fracton: unknown key 'warn_fracton'; did you mean 'warn
+        """
+        return _read(parse_toml(text, source=source))
 
     def limit(self, milestone: str, kind: Kind | str, urgency: Urgency | str) -> Limit | None:
         """The limit (时限) for a milestone, kind and urgency, or ``None`` when the policy sets none."""
@@ -368,7 +349,81 @@ def _stop(ticket: Ticket, milestone: str, start: pendulum.DateTime) -> pendulum.
 
 @functools.cache
 def _preset(name: str) -> DeadlinePolicy:
-    text = (resources.files("jiesu.calendar") / "presets" / f"{name}.toml").read_text(
-        encoding="utf-8"
-    )
-    return DeadlinePolicy.from_text(text, f"{name}.toml")
+    file = resources.files("jiesu.calendar") / "presets" / f"{name}.toml"
+    return _read(read_toml(file, source=f"{name}.toml"))
+
+
+_POLICY_KEYS: Final = (
+    "name",
+    "title",
+    "source",
+    "limits",
+    "restart_on_redispatch",
+    "warn_fraction",
+    "assumed",
+    "max_extension",
+    "max_extension_count",
+    "max_extension_total",
+)
+_LIMIT_KEYS: Final = (
+    "milestone",
+    "duration",
+    "starts_at",
+    "kinds",
+    "urgencies",
+    "warn_before",
+    "assumed",
+    "note",
+)
+
+
+def _read(doc: Doc) -> DeadlinePolicy:
+    reader = Reader(doc)
+    root = reader.root()
+    root.check_keys(_POLICY_KEYS, required=("name", "source"))
+    name = root.get("name", STR, "")
+    fraction = root.get("warn_fraction", NUMBER, 0.2)
+    if not 0 <= fraction < 1:
+        root.problem("warn_fraction", "must be at least 0 and less than 1", fraction)
+    count = root.get("max_extension_count", INT, None)
+    if count is not None and count < 0:
+        root.problem("max_extension_count", "must not be negative", count)
+    assumed = root.get("assumed", STRS, ())
+    for i, key in enumerate(assumed):
+        if key not in _POLICY_KEYS and key not in _LIMIT_KEYS:
+            reader.problem(("assumed", i), suggest(key, _POLICY_KEYS), key)
+    fields: dict[str, Any] = {
+        "name": name,
+        "title": root.get("title", STR, name),
+        "source": root.get("source", STR, ""),
+        "restart_on_redispatch": root.get("restart_on_redispatch", BOOL, True),
+        "warn_fraction": fraction,
+        "assumed": assumed,
+        "max_extension": root.convert("max_extension", STR, Duration.parse),
+        "max_extension_count": count,
+        "max_extension_total": root.convert("max_extension_total", STR, Duration.parse),
+    }
+    limits = [_limit(table) for table in root.tables("limits")]
+    reader.raise_if_any()
+    return DeadlinePolicy(limits=tuple(x for x in limits if x is not None), **fields)
+
+
+def _limit(table: Table) -> Limit | None:
+    table.check_keys(_LIMIT_KEYS, required=("milestone", "duration", "starts_at"))
+    fields: dict[str, Any] = {
+        "milestone": table.get("milestone", STR, ""),
+        "starts_at": table.get("starts_at", STR, ""),
+        "duration": table.convert("duration", STR, Duration.parse),
+        "kinds": table.convert("kinds", STRS, _to_kinds) or (),
+        "urgencies": table.convert("urgencies", STRS, _to_urgencies) or (),
+        "warn_before": table.convert("warn_before", STR, Duration.parse),
+        "assumed": table.get("assumed", BOOL, False),
+        "note": table.get("note", STR, ""),
+    }
+    if table.reader:
+        return None
+    try:
+        return Limit(**fields)
+    except JiesuError as exc:
+        table.problem(exc.field, exc.reason, exc.value)
+        return None

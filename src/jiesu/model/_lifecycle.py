@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Iterable, Mapping
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
-from jiesu.errors import DataFormatError, JiesuError, RuleError, TransitionError, ValidationError
+from jiesu._frozen import FrozenMap
+from jiesu._loader import BOOL, STR, TEXT, Doc, Reader, Table, parse_toml, read_toml
+from jiesu.errors import RuleError, TransitionError, ValidationError
 from jiesu.model._duration import Duration
 from jiesu.model._enums import TimeUnit
 from jiesu.model._events import EVENT_TYPES, Event
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
     from importlib.resources.abc import Traversable
+    from pathlib import Path
 
     import pendulum
 
@@ -297,20 +298,20 @@ class Lifecycle:
     guards: tuple[tuple[str, Guard], ...] = attrs.field(
         default=(), converter=_to_guards, validator=_guards_check
     )
-    _index: dict[tuple[str, str], tuple[Transition, ...]] = attrs.field(
+    _index: Mapping[tuple[str, str], tuple[Transition, ...]] = attrs.field(
         init=False, eq=False, hash=False
     )
-    _states: dict[str, State] = attrs.field(init=False, eq=False, hash=False)
-    _guards: dict[str, tuple[Guard, ...]] = attrs.field(init=False, eq=False, hash=False)
+    _states: Mapping[str, State] = attrs.field(init=False, eq=False, hash=False)
+    _guards: Mapping[str, tuple[Guard, ...]] = attrs.field(init=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         """Index the table by (state, event kind), and the custom guards by event kind."""
-        object.__setattr__(self, "_index", _index(self.transitions))
-        object.__setattr__(self, "_states", {s.name: s for s in self.states})
+        object.__setattr__(self, "_index", FrozenMap(_index(self.transitions)))
+        object.__setattr__(self, "_states", FrozenMap({s.name: s for s in self.states}))
         guards: dict[str, tuple[Guard, ...]] = {}
         for kind, guard in self.guards:
             guards[kind] = (*guards.get(kind, ()), guard)
-        object.__setattr__(self, "_guards", guards)
+        object.__setattr__(self, "_guards", FrozenMap(guards))
 
     def __repr__(self) -> str:
         """Show the lifecycle by name."""
@@ -336,21 +337,15 @@ class Lifecycle:
             path: The file.
 
         Raises:
-            DataFormatError: The file is unreadable or malformed; the error names file, key and value.
+            DataFileError: The file is unreadable, not UTF-8 or not TOML, or has unknown keys or bad
+                values; every problem is listed as ``file:line: key: reason (got value)``.
         """
-        where = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise DataFormatError(
-                f"cannot read file: {exc.strerror}", field=where, value=where
-            ) from exc
-        return _parse(text, where)
+        return _parse(read_toml(path))
 
     @classmethod
-    def from_toml_text(cls, text: str, *, where: str = "<text>") -> Lifecycle:
-        """Load a lifecycle from TOML text (从文本加载流转规则), naming it ``where`` in errors."""
-        return _parse(text, where)
+    def from_toml_text(cls, text: str | bytes, *, where: str = "<text>") -> Lifecycle:
+        """Load a lifecycle from TOML text or UTF-8 bytes (从文本加载流转规则), naming it ``where`` in errors."""
+        return _parse(parse_toml(text, source=where))
 
     def with_guards(
         self, guards: Mapping[str, Guard | Iterable[Guard]], *, name: str | None = None
@@ -516,141 +511,104 @@ def _preset(name: str) -> Lifecycle:
         raise RuleError(
             f"unknown lifecycle preset; known: {', '.join(known)}", field="preset", value=name
         )
-    return _parse(file.read_text(encoding="utf-8"), f"lifecycle-{name}.toml")
+    return _parse(read_toml(file, source=f"lifecycle-{name}.toml"))
 
 
 # ---------------------------------------------------------------------------------------------------
 # Parsing and checking a lifecycle file
 
 
-class _Reader:
-    """Checks a parsed TOML document, naming file and key in every error."""
-
-    def __init__(self, where: str) -> None:
-        self.where = where
-
-    def fail(self, key: str, reason: str, value: object) -> DataFormatError:
-        return DataFormatError(reason, field=f"{self.where}: {key}", value=value)
-
-    def table(self, data: object, key: str, allowed: set[str]) -> dict[str, Any]:
-        if not isinstance(data, dict):
-            raise self.fail(key, "must be a table", data)
-        for name in data:
-            if name not in allowed:
-                raise self.fail(
-                    f"{key}.{name}" if key else name,
-                    f"unknown key; allowed: {', '.join(sorted(allowed))}",
-                    data[name],
-                )
-        return data
-
-    def get(self, data: dict[str, Any], key: str, name: str, kind: type, default: object) -> Any:  # noqa: ANN401 - the value's type is checked against kind
-        where = f"{key}.{name}" if key else name
-        if name not in data:
-            if default is _REQUIRED:
-                raise self.fail(where, "missing key", None)
-            return default
-        value = data[name]
-        if not isinstance(value, kind):
-            raise self.fail(where, f"must be a {kind.__name__}", value)
-        return value
-
-    def strings(self, data: dict[str, Any], key: str, name: str) -> tuple[str, ...]:
-        value = self.get(data, key, name, list, [])
-        if not all(isinstance(v, str) and v for v in value):
-            raise self.fail(f"{key}.{name}", "must be a list of non-empty strings", value)
-        return tuple(value)
+_LIFECYCLE_KEYS: Final = ("lifecycle", "states", "transitions")
+_HEAD_KEYS: Final = ("name", "title", "source", "initial")
+_STATE_KEYS: Final = ("label", "open")
+_ROW_KEYS: Final = ("from", "event", "to", "actor", "when", "requires", "source", "within")
+_WINDOW_KEYS: Final = ("since", "duration")
 
 
-_REQUIRED: Final = object()
-
-
-def _parse(text: str, where: str) -> Lifecycle:
-    reader = _Reader(where)
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFormatError(f"invalid TOML: {exc}", field=where, value=None) from exc
-    reader.table(doc, "", {"lifecycle", "states", "transitions"})
-    head = reader.table(
-        reader.get(doc, "", "lifecycle", dict, _REQUIRED),
-        "lifecycle",
-        {"name", "title", "source", "initial"},
-    )
-    states = _states(reader, reader.get(doc, "", "states", dict, _REQUIRED))
+def _parse(doc: Doc) -> Lifecycle:
+    reader = Reader(doc)
+    root = reader.root()
+    root.check_keys(_LIFECYCLE_KEYS, required=_LIFECYCLE_KEYS)
+    head = root.table("lifecycle")
+    head.check_keys(_HEAD_KEYS, required=("name", "initial"))
+    states = _states(root.table("states"))
     names = {s.name for s in states}
-    initial = reader.get(head, "lifecycle", "initial", str, _REQUIRED)
-    if initial not in names:
-        raise reader.fail("lifecycle.initial", "unknown state", initial)
-    rows = reader.get(doc, "", "transitions", list, _REQUIRED)
-    transitions = tuple(
-        _transition(reader, row, f"transitions[{i}]", names) for i, row in enumerate(rows)
+    initial = head.get(
+        "initial", TEXT, "", check=lambda v: None if v in names or not names else "unknown state"
     )
+    transitions = [_transition(row, names) for row in root.tables("transitions")]
+    name = head.get("name", TEXT, "")
+    title = head.get("title", STR, "")
+    source = head.get("source", STR, "")
+    reader.raise_if_any()
     return Lifecycle(
-        name=reader.get(head, "lifecycle", "name", str, _REQUIRED),
-        title=reader.get(head, "lifecycle", "title", str, ""),
-        source=reader.get(head, "lifecycle", "source", str, ""),
+        name=name,
+        title=title,
+        source=source,
         initial=initial,
         states=states,
-        transitions=transitions,
+        transitions=tuple(t for t in transitions if t is not None),
     )
 
 
-def _states(reader: _Reader, data: dict[str, Any]) -> tuple[State, ...]:
+def _states(table: Table) -> tuple[State, ...]:
     states = []
-    for name, spec in data.items():
-        key = f"states.{name}"
+    for name, spec in table.items():
         if name == STAY:
-            raise reader.fail(key, f"{STAY!r} is reserved", name)
-        table = reader.table(spec, key, {"label", "open"})
+            table.problem(name, f"{STAY!r} is reserved", name)
+        state = table.reader.table(table.at(name), spec)
+        state.check_keys(_STATE_KEYS, required=("open",))
         states.append(
-            State(
-                name=name,
-                label=reader.get(table, key, "label", str, name),
-                open=reader.get(table, key, "open", bool, _REQUIRED),
-            )
+            State(name=name, label=state.get("label", STR, name), open=state.get("open", BOOL))
         )
-    if not states:
-        raise reader.fail("states", "must name at least one state", data)
+    if not states and not table.broken and "states" in table.reader.doc.data:
+        table.problem(None, "must name at least one state", table.data)
     return tuple(states)
 
 
-def _transition(reader: _Reader, data: object, key: str, states: set[str]) -> Transition:  # noqa: C901 - one check per key
-    table = reader.table(
-        data, key, {"from", "event", "to", "actor", "when", "requires", "source", "within"}
-    )
-    from_states = reader.strings(table, key, "from")
-    for state in from_states:
-        if state not in states:
-            raise reader.fail(f"{key}.from", "unknown state", state)
-    if not from_states:
-        raise reader.fail(f"{key}.from", "missing key", None)
-    event = reader.get(table, key, "event", str, _REQUIRED)
-    if event not in EVENT_TYPES:
-        raise reader.fail(
-            f"{key}.event", f"unknown event kind; allowed: {', '.join(EVENT_TYPES)}", event
-        )
-    cls = EVENT_TYPES[event]
-    fields = {f.name for f in attrs.fields(cls)}
-    to = reader.get(table, key, "to", str, _REQUIRED)
-    if to != STAY and to not in states:
-        raise reader.fail(f"{key}.to", f"unknown state (or {STAY!r})", to)
-    actor = reader.get(table, key, "actor", str, "any")
-    if actor not in ACTOR_GUARDS:
-        raise reader.fail(f"{key}.actor", f"must be one of {', '.join(ACTOR_GUARDS)}", actor)
-    if actor != "any" and "actor" not in fields:
-        raise reader.fail(f"{key}.actor", f"event {event!r} has no actor", actor)
-    when = reader.strings(table, key, "when")
-    for condition in when:
-        if condition.lstrip("!") not in CONDITIONS:
-            raise reader.fail(
-                f"{key}.when", f"unknown condition; known: {', '.join(CONDITIONS)}", condition
+def _to_state(states: set[str]) -> Callable[[str], str | None]:
+    known = f"unknown state (or {STAY!r})"
+    return lambda value: None if not states or value in states or value == STAY else known
+
+
+def _one_of(allowed: Collection[str], message: str) -> Callable[[str], str | None]:
+    return lambda value: None if value in allowed else message
+
+
+def _transition(table: Table, states: set[str]) -> Transition | None:
+    table.check_keys(_ROW_KEYS, required=("from", "event", "to"))
+    from_states = tuple(table.each("from", TEXT))
+    for i, state in enumerate(from_states):
+        if state and states and state not in states:
+            table.reader.problem((*table.at("from"), i), "unknown state", state)
+    if "from" in table and not from_states and not table.reader.problems:
+        table.problem("from", "must name at least one state", table.data["from"])
+    kinds = f"unknown event kind; allowed: {', '.join(EVENT_TYPES)}"
+    event = table.get("event", TEXT, "", check=_one_of(EVENT_TYPES, kinds))
+    fields = {f.name for f in attrs.fields(EVENT_TYPES[event])} if event in EVENT_TYPES else set()
+    to = table.get("to", TEXT, STAY, check=_to_state(states))
+    actors = f"must be one of {', '.join(ACTOR_GUARDS)}"
+    actor = table.get("actor", STR, "any", check=_one_of(ACTOR_GUARDS, actors))
+    if actor in ACTOR_GUARDS and actor != "any" and fields and "actor" not in fields:
+        table.problem("actor", f"event {event!r} has no actor", actor)
+    when = tuple(table.each("when", TEXT))
+    for i, condition in enumerate(when):
+        if condition and condition.lstrip("!") not in CONDITIONS:
+            table.reader.problem(
+                (*table.at("when"), i),
+                f"unknown condition; known: {', '.join(CONDITIONS)}",
+                condition,
             )
-    requires = reader.strings(table, key, "requires")
-    for name in requires:
-        if name not in fields or name == "at":
-            raise reader.fail(f"{key}.requires", f"event {event!r} has no such field", name)
-    within = _window(reader, table["within"], f"{key}.within") if "within" in table else None
+    requires = tuple(table.each("requires", TEXT))
+    for i, name in enumerate(requires):
+        if fields and name and (name not in fields or name == "at"):
+            table.reader.problem(
+                (*table.at("requires"), i), f"event {event!r} has no such field", name
+            )
+    within = _window(table.table("within")) if "within" in table else None
+    source = table.get("source", STR, "")
+    if table.reader:
+        return None
     return Transition(
         within=within,
         from_states=from_states,
@@ -659,24 +617,25 @@ def _transition(reader: _Reader, data: object, key: str, states: set[str]) -> Tr
         actor=actor,
         when=when,
         requires=requires,
-        source=reader.get(table, key, "source", str, ""),
+        source=source,
     )
 
 
-def _window(reader: _Reader, data: object, key: str) -> Window:
-    table = reader.table(data, key, {"since", "duration"})
-    since = reader.get(table, key, "since", str, _REQUIRED)
-    if since not in WINDOW_MILESTONES:
-        raise reader.fail(f"{key}.since", f"must be one of {', '.join(WINDOW_MILESTONES)}", since)
-    text = reader.get(table, key, "duration", str, _REQUIRED)
-    try:
-        duration = Duration.parse(text)
-    except JiesuError as exc:
-        raise reader.fail(f"{key}.duration", exc.reason, text) from None
+def _natural(duration: Duration) -> Duration:
     if duration.unit not in (TimeUnit.NATURAL_HOURS, TimeUnit.NATURAL_DAYS):
-        raise reader.fail(
-            f"{key}.duration",
+        raise ValidationError(
             "must be in natural hours or days (working time needs jiesu.calendar)",
-            text,
+            field="duration",
+            value=str(duration),
         )
+    return duration
+
+
+def _window(table: Table) -> Window | None:
+    table.check_keys(_WINDOW_KEYS, required=_WINDOW_KEYS)
+    milestones = f"must be one of {', '.join(WINDOW_MILESTONES)}"
+    since = table.get("since", STR, "", check=_one_of(WINDOW_MILESTONES, milestones))
+    duration = table.convert("duration", STR, lambda text: _natural(Duration.parse(text)))
+    if duration is None or since not in WINDOW_MILESTONES:
+        return None
     return Window(since, duration)

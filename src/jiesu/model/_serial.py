@@ -9,6 +9,7 @@ import functools
 import json
 import logging
 from pathlib import Path
+from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, Final, Generic, TypeVar
 
 import attrs
@@ -40,7 +41,7 @@ from jiesu.model._lifecycle import Lifecycle
 from jiesu.model._ticket import Ticket
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
 SCHEMA_VERSION: Final = 1
 """The version of the serialized form (序列化版本), written as ``schema_version`` in every document."""
@@ -119,8 +120,8 @@ def _fixed(seconds: int) -> pendulum.FixedTimezone:
 
 
 @functools.cache
-def _members(cls: type[LabelledEnum]) -> dict[str, LabelledEnum]:
-    return {m.value: m for m in cls}
+def _members(cls: type[LabelledEnum]) -> Mapping[str, LabelledEnum]:
+    return MappingProxyType({m.value: m for m in cls})
 
 
 def _structure_enum(value: object, cls: type[LabelledEnum]) -> LabelledEnum:
@@ -194,7 +195,7 @@ def _require(
         if name not in value:
             raise _DocError(f".{name}", "missing field", None)
     extra = next(k for k in value if k not in names)
-    raise _DocError(f".{extra}", "unknown field", value[extra])
+    raise _DocError(f".{extra}", "unknown field", None)  # the key only: its value may be personal
 
 
 def _strict_attrs_factory(cls: type[Any]) -> Callable[[Any, type], Any]:
@@ -401,6 +402,26 @@ def _document_problems(doc: object, cls: type[T]) -> tuple[T | None, list[tuple[
         return None, list(_problems(exc, "$"))
 
 
+def _parse_json(text: object) -> tuple[object, tuple[str, str, object] | None]:
+    """Parse one JSON text (or UTF-8 bytes): the document, or the problem that stops it."""
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return None, ("$", f"not UTF-8 text (byte {exc.start})", None)
+    if not isinstance(text, str):
+        return None, ("$", "not a line of text", type(text).__name__)
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, ("$", f"invalid JSON: {exc}", None)
+    except RecursionError:
+        return None, ("$", "invalid JSON: nested too deeply", None)
+    except ValueError as exc:  # an integer longer than Python converts (int_max_str_digits)
+        reason = "an integer with too many digits" if "digits" in str(exc) else str(exc)
+        return None, ("$", f"invalid JSON: {reason}", None)
+
+
 def _check_cls(cls: object) -> None:
     if not isinstance(cls, type) or MODELS.get(cls.__name__) is not cls:
         raise ValidationError(
@@ -523,10 +544,10 @@ def loads(text: str | bytes, cls: type[T], *, lifecycle: Lifecycle | None = None
         jiesu.errors.DataFormatError: $.unit: unknown TimeUnit; allowed: natural_hours, natural_days, working_days, working_hours (got 'weeks')
     """  # noqa: E501 - the doctest shows the whole message
     _check_cls(cls)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFormatError(f"invalid JSON: {exc}", field="$", value=None) from None
+    doc, problem = _parse_json(text)
+    if problem is not None:
+        path, reason, value = problem
+        raise DataFormatError(reason, field=path, value=value)
     return from_document(doc, cls, lifecycle=lifecycle)
 
 
@@ -562,7 +583,9 @@ class JsonlReader(Generic[T]):
     """A streaming JSON Lines reader (逐行读取): yields the good rows, keeps every bad row in a report.
 
     Iterate it once. Blank lines are skipped. Each bad row becomes one or more :class:`Problem` (row =
-    the 0-based line index, field = the JSON path, value masked when personal, reason). With
+    the 0-based line index, field = the JSON path, value masked when personal, reason) and reading goes
+    on: a line that is not UTF-8 or not text, not JSON, nested too deeply or holding an integer too long
+    is one bad row, never the end of the batch. An unknown field is named by its key only. With
     ``errors="raise"`` the :class:`ValidationReport` is raised after the last row (so it lists every bad
     row); with ``errors="collect"`` it is in :attr:`report` after iteration.
 
@@ -574,7 +597,7 @@ class JsonlReader(Generic[T]):
         report: The problems found so far and the rows read.
     """
 
-    source: str | Path | Iterable[str]
+    source: str | Path | Iterable[str] | Iterable[bytes]
     cls: type[T]
     errors: ErrorPolicy = "raise"
     lifecycle: Lifecycle | None = None
@@ -591,23 +614,24 @@ class JsonlReader(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         """Yield each good row's model, in file order."""
         if isinstance(self.source, (str, Path)):
-            with Path(self.source).open(encoding="utf-8") as lines:
+            with Path(self.source).open(
+                "rb"
+            ) as lines:  # each line decoded alone: one bad byte, one bad row
                 yield from self._read(lines)
         else:
             yield from self._read(self.source)
 
-    def _read(self, lines: Iterable[str]) -> Iterator[T]:
+    def _read(self, lines: Iterable[object]) -> Iterator[T]:
         problems: list[Problem] = []
         total = 0
         with _reading(self.lifecycle):
             for row, line in enumerate(lines):
-                if not line.strip():
+                if isinstance(line, (str, bytes, bytearray)) and not line.strip():
                     continue
                 total += 1
-                try:
-                    doc = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    found: list[tuple[str, str, object]] = [("$", f"invalid JSON: {exc}", None)]
+                doc, stop = _parse_json(line)
+                if stop is not None:
+                    found: list[tuple[str, str, object]] = [stop]
                 else:
                     result, found = _document_problems(doc, self.cls)
                     if not found:
@@ -624,7 +648,7 @@ class JsonlReader(Generic[T]):
 
 
 def load_jsonl(
-    source: str | Path | Iterable[str],
+    source: str | Path | Iterable[str] | Iterable[bytes],
     cls: type[T],
     *,
     errors: ErrorPolicy = "raise",

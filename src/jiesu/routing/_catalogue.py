@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import tomllib
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
-from jiesu.errors import DataFormatError, Problem, ValidationError, ValidationReport
+from jiesu._frozen import FrozenMap
+from jiesu._loader import Doc, read_toml, suggest, undotted
+from jiesu.errors import DataFileError, Problem, ValidationError
 from jiesu.model import LabelledEnum, Unit, UnitKind
 from jiesu.routing._coords import File, PathLike, as_path
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
 __all__ = ["Catalogue", "Category", "Rule", "RuleKind", "Units", "load_units"]
 
@@ -118,11 +119,11 @@ class Units:
 
     units: tuple[Unit, ...]
     source: str | None = None
-    _by_code: dict[str, Unit] = attrs.field(init=False, eq=False, repr=False)
+    _by_code: Mapping[str, Unit] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         """Index the units by code."""
-        object.__setattr__(self, "_by_code", {u.code: u for u in self.units})
+        object.__setattr__(self, "_by_code", FrozenMap({u.code: u for u in self.units}))
 
     def __getitem__(self, code: str) -> Unit:
         """The unit with ``code``.
@@ -163,16 +164,45 @@ class Units:
         return found[0]
 
 
-def _read_toml(path: File) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise DataFormatError(
-            f"cannot read the file ({exc.strerror})", field=str(path), value=str(path)
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFormatError(f"not valid TOML ({exc})", field=str(path), value=path.name) from exc
+def _read_toml(path: File) -> Doc:
+    return read_toml(path, source=path.name)
+
+
+def _located(doc: Doc, problems: list[Problem]) -> list[Problem]:
+    """The problems of ``doc`` (rows naming the file) with ``file:line`` as their row."""
+    return [
+        attrs.evolve(p, row=doc.where(undotted(p.field))) if p.row == doc.source else p
+        for p in problems
+    ]
+
+
+def _unknown(
+    table: dict[str, Any], where: str, allowed: tuple[str, ...], file: str, problems: list[Problem]
+) -> None:
+    problems.extend(
+        Problem(file, f"{where}.{key}" if where else key, None, suggest(key, allowed))
+        for key in table
+        if key not in allowed
+    )
+
+
+_UNITS_KEYS: Final = ("source", "unit")
+_UNIT_KEYS: Final = ("code", "name", "kind", "parent", "population")
+_CATALOGUE_KEYS: Final = ("catalogue", "category", "rule")
+_HEADER_KEYS: Final = ("name", "version", "effective_from", "source", "backstop_unit")
+_CATEGORY_KEYS: Final = ("code", "name", "parent")
+_RULE_KEYS: Final = (
+    "category",
+    "kind",
+    "unit",
+    "level",
+    "owner_attribute",
+    "co_handlers",
+    "legal_basis",
+    "effective_from",
+    "effective_to",
+    "source",
+)
 
 
 def _tables(
@@ -185,15 +215,21 @@ def _tables(
     return value
 
 
-def _read_units(path: File) -> tuple[list[Unit], list[Problem]]:
+def _read_units(path: File) -> tuple[list[Unit], list[Problem], str | None]:
     doc = _read_toml(path)
-    file = path.name
+    file = doc.source
     problems: list[Problem] = []
+    top: dict[str, Any] = doc.data
+    _unknown(top, "", _UNITS_KEYS, file, problems)
+    source = top.get("source")
+    if source is not None and not isinstance(source, str):
+        problems.append(Problem(file, "source", source, "must be a string"))
     units: list[Unit] = []
     positions: list[int] = []
     seen: set[str] = set()
-    for i, table in enumerate(_tables(doc, "unit", file, problems)):
+    for i, table in enumerate(_tables(top, "unit", file, problems)):
         key = f"unit[{i}]"
+        _unknown(table, key, _UNIT_KEYS, file, problems)
         try:
             unit = Unit(
                 code=table.get("code"),  # type: ignore[arg-type]  # validated by Unit
@@ -204,6 +240,10 @@ def _read_units(path: File) -> tuple[list[Unit], list[Problem]]:
             )
         except ValidationError as exc:
             problems.append(Problem(file, f"{key}.{exc.field}", exc.value, exc.reason))
+            if isinstance(
+                table.get("code"), str
+            ):  # still a known code: no cascade of unknown parents
+                seen.add(table["code"])
             continue
         if unit.code in seen:
             problems.append(Problem(file, f"{key}.code", unit.code, "duplicate unit code"))
@@ -217,7 +257,7 @@ def _read_units(path: File) -> tuple[list[Unit], list[Problem]]:
         if unit.parent is not None and unit.parent not in seen
     )
     problems.extend(_cycles(units, file))
-    return units, problems
+    return units, _located(doc, problems), source if isinstance(source, str) else None
 
 
 def _cycles(units: list[Unit], file: str) -> list[Problem]:
@@ -257,8 +297,9 @@ def load_units(path: PathLike) -> Units:
         The registry.
 
     Raises:
-        DataFormatError: The file cannot be read or is not TOML.
-        ValidationReport: One or more units are bad (each named by file, key and value).
+        DataFileError: The file cannot be read or is not UTF-8 TOML, or one or more units are bad: every
+            problem at once, as ``file:line: key: reason (got value)`` (a ``DataFormatError`` and a
+            ``ValidationReport``); unknown keys are refused with the nearest known key suggested.
 
     Examples:
         >>> from jiesu.sample import data_file
@@ -267,11 +308,10 @@ def load_units(path: PathLike) -> Units:
         (145, 'SLQ')
     """
     path = as_path(path)
-    units, problems = _read_units(path)
+    units, problems, source = _read_units(path)
     if problems:
-        raise ValidationReport(problems, total=len(units) + len(problems))
-    source = _read_toml(path).get("source")
-    return Units(tuple(units), source=None if source is None else str(source))
+        raise DataFileError(path.name, problems, total=len(units) + len(problems))
+    return Units(tuple(units), source=source)
 
 
 def _date(
@@ -341,16 +381,16 @@ class Catalogue:
     source: str | None = None
     backstop_unit: str | None = None
     path: str | None = None
-    _cats: dict[str, Category] = attrs.field(init=False, eq=False, repr=False)
-    _by_cat: dict[str, tuple[Rule, ...]] = attrs.field(init=False, eq=False, repr=False)
+    _cats: Mapping[str, Category] = attrs.field(init=False, eq=False, repr=False)
+    _by_cat: Mapping[str, tuple[Rule, ...]] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         """Index the categories and rules by category code."""
-        object.__setattr__(self, "_cats", {c.code: c for c in self.categories})
+        object.__setattr__(self, "_cats", FrozenMap({c.code: c for c in self.categories}))
         by_cat: dict[str, list[Rule]] = {}
         for rule in self.rules:
             by_cat.setdefault(rule.category, []).append(rule)
-        object.__setattr__(self, "_by_cat", {k: tuple(v) for k, v in by_cat.items()})
+        object.__setattr__(self, "_by_cat", FrozenMap({k: tuple(v) for k, v in by_cat.items()}))
 
     @classmethod
     def from_toml(cls, path: PathLike, *, units: Units | PathLike | None = None) -> Catalogue:
@@ -371,8 +411,8 @@ class Catalogue:
             The catalogue.
 
         Raises:
-            DataFormatError: A file cannot be read or is not TOML.
-            ValidationReport: Every problem found, each naming file, key and value.
+            DataFileError: A file cannot be read or is not UTF-8 TOML, or every problem found, each as
+                ``file:line: key: reason (got value)`` (a ``DataFormatError`` and a ``ValidationReport``).
 
         Examples:
             >>> from jiesu.sample import data_file
@@ -382,19 +422,22 @@ class Catalogue:
         """
         path = as_path(path)
         doc = _read_toml(path)
-        file = path.name
+        file = doc.source
+        top: dict[str, Any] = doc.data
         problems: list[Problem] = []
+        _unknown(top, "", _CATALOGUE_KEYS, file, problems)
         registry: dict[str, Unit] | None = None
         if not isinstance(units, Units) and units is not None:
-            unit_list, unit_problems = _read_units(as_path(units))
+            unit_list, unit_problems, _ = _read_units(as_path(units))
             problems.extend(unit_problems)
             registry = {u.code: u for u in unit_list}
         elif units is not None:
             registry = {u.code: u for u in units}
-        header = doc.get("catalogue")
+        header = top.get("catalogue")
         if not isinstance(header, dict):
             problems.append(Problem(file, "catalogue", header, "needs a [catalogue] table"))
             header = {}
+        _unknown(header, "catalogue", _HEADER_KEYS, file, problems)
         name = _str(header, "name", file, "catalogue", problems, required=True)
         version = _str(header, "version", file, "catalogue", problems, required=True)
         effective = _date(
@@ -404,12 +447,12 @@ class Catalogue:
         backstop = _str(header, "backstop_unit", file, "catalogue", problems, required=False)
         if backstop is not None and registry is not None and backstop not in registry:
             problems.append(Problem(file, "catalogue.backstop_unit", backstop, "unknown unit code"))
-        categories = _categories(_tables(doc, "category", file, problems), file, problems)
+        categories = _categories(_tables(top, "category", file, problems), file, problems)
         codes = {c.code for c in categories}
         spans: list[_Span] = []
         rules = [
             rule
-            for i, table in enumerate(_tables(doc, "rule", file, problems))
+            for i, table in enumerate(_tables(top, "rule", file, problems))
             if (
                 rule := _rule(
                     table,
@@ -426,7 +469,8 @@ class Catalogue:
         _overlaps(spans, file, problems)
         _unruled(categories, spans, file, problems)
         if problems:
-            raise ValidationReport(problems, total=len(categories) + len(rules) + 1)
+            total = len(categories) + len(rules) + 1
+            raise DataFileError(file, _located(doc, problems), total=total)
         return cls(
             name=name,  # type: ignore[arg-type]  # required: a problem was recorded otherwise
             version=version,  # type: ignore[arg-type]  # required: a problem was recorded otherwise
@@ -472,14 +516,20 @@ def _categories(tables: list[dict[str, Any]], file: str, problems: list[Problem]
     found: dict[str, dict[str, Any]] = {}
     for i, table in enumerate(tables):
         key = f"category[{i}]"
+        _unknown(table, key, _CATEGORY_KEYS, file, problems)
         code = _str(table, "code", file, key, problems, required=True)
         _str(table, "name", file, key, problems, required=True)
+        parent = _str(table, "parent", file, key, problems, required=False)
         if code is None:
             continue
         if code in found:
             problems.append(Problem(file, f"{key}.code", code, "duplicate category code"))
             continue
-        found[code] = {**table, "_key": key}
+        found[code] = {
+            **table,
+            "parent": parent,
+            "_key": key,
+        }  # a parent of the wrong type is dropped
     cats: list[Category] = []
     for code, table in found.items():
         parent = table.get("parent")
@@ -511,6 +561,7 @@ def _rule(
     spans: list[_Span],
 ) -> Rule | None:
     key = f"rule[{i}]"
+    _unknown(table, key, _RULE_KEYS, file, problems)
     before = len(problems)
     category = _str(table, "category", file, key, problems, required=True)
     if category is not None and category not in codes:

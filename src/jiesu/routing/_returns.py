@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib.resources
-import tomllib
-from pathlib import Path
-from typing import Any, Final, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 import pendulum
 
+from jiesu._loader import BOOL, INT, STR, STRS, Reader, Table, read_toml, suggest
 from jiesu.calendar import WorkCalendar
-from jiesu.errors import DataFormatError, RuleError, TransitionError, ValidationError
+from jiesu.errors import RuleError, TransitionError, ValidationError
 from jiesu.model import DEFAULT_TZ, Event, Lifecycle, ReturnRequest, Ticket
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
 
 __all__ = ["ReturnCheck", "ReturnGuard", "ReturnPolicy"]
 
@@ -29,11 +33,15 @@ def _china() -> WorkCalendar:
 
 
 @functools.cache
-def _preset_tables() -> dict[str, Any]:
-    text = (
-        importlib.resources.files("jiesu.routing").joinpath("presets", _PRESETS).read_text("utf-8")
-    )
-    return tomllib.loads(text)
+def _presets() -> Mapping[str, ReturnPolicy]:
+    """The bundled policies by name, read once (a read-only mapping: cached values stay values)."""
+    file = importlib.resources.files("jiesu.routing").joinpath("presets", _PRESETS)
+    doc = read_toml(file, source=f"presets/{_PRESETS}")
+    reader = Reader(doc)
+    root = reader.root()
+    policies = {name: _policy(root.table(name), name) for name in root}
+    reader.raise_if_any()
+    return MappingProxyType(policies)
 
 
 @attrs.frozen
@@ -138,7 +146,7 @@ class ReturnPolicy:
     @classmethod
     def presets(cls) -> tuple[str, ...]:
         """The names of the bundled presets (预置规则)."""
-        return tuple(_preset_tables())
+        return tuple(_presets())
 
     @classmethod
     def preset(cls, name: str) -> ReturnPolicy:
@@ -147,47 +155,30 @@ class ReturnPolicy:
         Raises:
             RuleError: Unknown preset name (the message lists the known ones).
         """
-        tables = _preset_tables()
-        if name not in tables:
+        presets = _presets()
+        if name not in presets:
             raise RuleError(
-                f"unknown return policy preset; known: {', '.join(tables)}",
+                f"unknown return policy preset; known: {', '.join(presets)}",
                 field="preset",
                 value=name,
             )
-        return cls._from_table(name, tables[name], where=f"presets/{_PRESETS}")
+        return presets[name]
 
     @classmethod
     def from_toml(cls, path: str | Path, *, name: str) -> ReturnPolicy:
         """Load the policy table ``[name]`` from a TOML file in the preset format (读取退单规则).
 
         Raises:
-            DataFormatError: The file cannot be read, is not TOML, lacks the table, or a key is bad.
+            DataFileError: The file cannot be read, is not UTF-8 or not TOML, lacks the table, or has
+                unknown keys or bad values; every problem is listed as ``file:line: key: reason (got value)``.
         """
-        path = Path(path)
-        try:
-            tables = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise DataFormatError(
-                f"cannot read the policy file ({exc})", field=str(path), value=path.name
-            ) from exc
-        if not isinstance(tables.get(name), dict):
-            raise DataFormatError("no such policy table", field=f"{path.name}#{name}", value=name)
-        return cls._from_table(name, tables[name], where=path.name)
-
-    @classmethod
-    def _from_table(cls, name: str, table: dict[str, Any], *, where: str) -> ReturnPolicy:
-        known = {f.name for f in attrs.fields(cls)} - {"name"}
-        unknown = sorted(set(table) - known)
-        if unknown:
-            raise DataFormatError(
-                f"unknown keys; known: {', '.join(sorted(known))}",
-                field=f"{where}#{name}",
-                value=unknown,
-            )
-        try:
-            return cls(name=name, **table)
-        except (ValidationError, TypeError) as exc:
-            raise DataFormatError(str(exc), field=f"{where}#{name}", value=table) from exc
+        reader = Reader(read_toml(path))
+        root = reader.root()
+        if name not in root and not reader:
+            root.problem(name, f"no such policy table; tables: {', '.join(root) or 'none'}", name)
+        policy = _policy(root.table(name), name)
+        reader.raise_if_any()
+        return policy
 
     def deadline(
         self, ticket: Ticket, *, calendar: WorkCalendar | None = None
@@ -401,3 +392,51 @@ class ReturnGuard:
             return None
         verdict = self.policy.check(ticket, event, calendar=self.calendar)
         return None if verdict else f"return policy {self.policy.name!r}: {verdict.reason_en}"
+
+
+_POLICY_KEYS: Final = (
+    "window_workdays",
+    "window_from",
+    "reason_required",
+    "allowed_reasons",
+    "max_returns",
+    "clock_restarts",
+    "arbiter",
+    "after_window",
+    "source",
+    "assumed",
+)
+
+
+def _count(value: int) -> str | None:
+    return None if value >= 0 else "must be a non-negative integer"
+
+
+def _policy(table: Table, name: str) -> ReturnPolicy:
+    """Read one policy table (the keys of :class:`ReturnPolicy` but ``name``)."""
+    table.check_keys(_POLICY_KEYS)
+    start = table.get(
+        "window_from",
+        STR,
+        "dispatch",
+        check=lambda v: None if v in _STARTS else "must be 'dispatch' or 'sign_for'",
+    )
+    assumed = table.get("assumed", STRS, ())
+    for i, key in enumerate(assumed):
+        if key not in _POLICY_KEYS:
+            table.reader.problem((*table.at("assumed"), i), suggest(key, _POLICY_KEYS), key)
+    fields: dict[str, Any] = {
+        "window_workdays": table.get("window_workdays", INT, None, check=_count),
+        "window_from": start,
+        "reason_required": table.get("reason_required", BOOL, True),
+        "allowed_reasons": table.get("allowed_reasons", STRS, ()),
+        "max_returns": table.get("max_returns", INT, None, check=_count),
+        "clock_restarts": table.get("clock_restarts", BOOL, True),
+        "arbiter": table.get("arbiter", STR, "hotline"),
+        "after_window": table.get("after_window", STR, "the unit keeps the ticket"),
+        "source": table.get("source", STR, None),
+        "assumed": assumed,
+    }
+    if table.reader:
+        return ReturnPolicy(name=name)
+    return ReturnPolicy(name=name, **fields)

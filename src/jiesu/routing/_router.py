@@ -243,8 +243,8 @@ class Router:
         on_ambiguous: ``"backstop"`` (default) or ``"refuse"`` for an ambiguous territorial location.
     """
 
-    catalogues: tuple[Catalogue, ...]
-    territories: tuple[Territory, ...]
+    catalogues: tuple[Catalogue, ...] = attrs.field(alias="catalogue")  # so attrs.evolve works
+    territories: tuple[Territory, ...] = attrs.field(alias="territory")
     units: Units
     on_ambiguous: OnAmbiguous
 

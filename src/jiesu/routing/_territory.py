@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -12,7 +11,8 @@ import numpy as np
 import shapely
 import shapely.geometry
 
-from jiesu.errors import DataFormatError, Problem, ValidationError, ValidationReport
+from jiesu._loader import read_json
+from jiesu.errors import DataFileError, Problem, ValidationError
 from jiesu.model import CRS, LabelledEnum
 from jiesu.routing._coords import File, PathLike, _convert, as_arrays, as_path
 from jiesu.routing._index import INSIDE, LevelIndex, Projection
@@ -423,9 +423,9 @@ class Territory:
             The territory.
 
         Raises:
-            DataFormatError: The file cannot be read, is not JSON or not a FeatureCollection, or its CRS
-                declaration conflicts with ``crs``.
-            ValidationReport: One or more features are bad (each named by file, feature and key).
+            DataFileError: The file cannot be read, is not UTF-8 JSON or not a FeatureCollection, its CRS
+                declaration conflicts with ``crs``, or features are bad: every problem at once, each
+                named by file and JSON path (a ``DataFormatError`` and a ``ValidationReport``).
 
         Examples:
             >>> from jiesu.sample import data_file
@@ -458,8 +458,11 @@ class Territory:
         if problems or not areas:
             if not areas and not problems:
                 problems.append(Problem(path.name, "features", [], "no area features"))
-            raise ValidationReport(problems, total=len(doc["features"]))
-        valid = _date_or_none(doc.get("valid_from"), f"{path.name}", "valid_from")
+            raise _json_paths(problems, path, len(doc["features"]))
+        try:
+            valid = _date_or_none(doc.get("valid_from"))
+        except ValidationError as exc:
+            raise _fail(path, "$.valid_from", exc.reason, exc.value) from None
         if valid is None:
             dates = [a.valid_from for a in areas if a.valid_from is not None]
             valid = max(dates) if dates else None
@@ -757,45 +760,49 @@ def _in_zone(zone: SwapZone, x: NDArray[np.float64], y: NDArray[np.float64]) -> 
 # -- GeoJSON reading ---------------------------------------------------------------------------------
 
 
+def _fail(path: File, field: str, reason: str, value: object) -> DataFileError:
+    return DataFileError(path.name, [Problem(path.name, field, value, reason)])
+
+
+_FEATURE_KEYS: Final = ("type", "properties", "geometry")
+
+
+def _json_paths(problems: list[Problem], path: File, total: int) -> DataFileError:
+    """Every problem of the file, its field a JSON path (``$.features[3].properties.code``)."""
+    out = []
+    for p in problems:
+        file, _, at = p.row.partition("#") if isinstance(p.row, str) else (path.name, "", "")
+        if at:
+            member = p.field if p.field in _FEATURE_KEYS else f"properties.{p.field}"
+            field = f"$.{at}.{member}"
+        else:
+            field = p.field
+        out.append(attrs.evolve(p, row=file, field=field))
+    return DataFileError(path.name, out, total=total)
+
+
 def _read_collection(path: File) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataFormatError(
-            f"cannot read the file ({exc.strerror})", field=str(path), value=str(path)
-        ) from exc
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFormatError(
-            f"not JSON ({exc.msg} at line {exc.lineno})", field=str(path), value=text[:40]
-        ) from exc
+    doc = read_json(path, source=path.name).data
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-        raise DataFormatError(
-            "must be a GeoJSON FeatureCollection", field=f"{path.name}#type", value=kind
-        )
+        raise _fail(path, "$.type", "must be a GeoJSON FeatureCollection", kind)
     if not isinstance(doc.get("features"), list):
-        raise DataFormatError(
-            "must have a list of features", field=f"{path.name}#features", value=doc.get("features")
-        )
+        raise _fail(path, "$.features", "must have a list of features", doc.get("features"))
     return doc
 
 
 def _declared_crs(doc: dict[str, Any], path: File) -> CRS | None:
     if "crs_name" in doc:
         try:
-            return CRS.parse(doc["crs_name"], field=f"{path.name}#crs_name")
+            return CRS.parse(doc["crs_name"], field="$.crs_name")
         except ValidationError as exc:
-            raise DataFormatError(
-                exc.reason, field=f"{path.name}#crs_name", value=doc["crs_name"]
-            ) from exc
+            raise _fail(path, "$.crs_name", exc.reason, doc["crs_name"]) from None
     crs = doc.get("crs")
     if isinstance(crs, dict):
         name = str((crs.get("properties") or {}).get("name", "")).upper()
         if name in _CRS_ALIASES:
             return _CRS_ALIASES[name]
-        raise DataFormatError("unknown crs declaration", field=f"{path.name}#crs", value=name)
+        raise _fail(path, "$.crs.properties.name", "unknown crs declaration", name)
     return None
 
 
@@ -805,10 +812,11 @@ def _resolve_crs(crs: CRS | str | None, declared: CRS | None, path: File) -> CRS
     chosen = CRS.parse(crs, field="crs")
     same = {chosen, declared} <= {CRS.WGS84, CRS.CGCS2000}
     if declared is not None and declared is not chosen and not same:
-        raise DataFormatError(
+        raise _fail(
+            path,
+            "$.crs_name",
             f"the file declares {declared.value} but crs={chosen.value} was passed",
-            field=f"{path.name}#crs_name",
-            value=declared.value,
+            declared.value,
         )
     return chosen
 
@@ -831,7 +839,7 @@ def _feature_parts(
         ValueError,
         KeyError,
         IndexError,
-        shapely.errors.GEOSException,
+        shapely.errors.ShapelyError,
     ) as exc:
         problems.append(
             Problem(where, "geometry", _short(feature.get("geometry")), f"not a geometry ({exc})")
@@ -902,13 +910,13 @@ def _area_from(
 
 def _date_checked(value: object, where: str, problems: list[Problem]) -> dt.date | None:
     try:
-        return _date_or_none(value, where, "valid_from")
-    except DataFormatError as exc:
+        return _date_or_none(value)
+    except ValidationError as exc:
         problems.append(Problem(where, "valid_from", value, exc.reason))
         return None
 
 
-def _date_or_none(value: object, where: str, key: str) -> dt.date | None:
+def _date_or_none(value: object) -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -916,7 +924,7 @@ def _date_or_none(value: object, where: str, key: str) -> dt.date | None:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise DataFormatError("must be an ISO date (YYYY-MM-DD)", field=f"{where}#{key}", value=value)
+    raise ValidationError("must be an ISO date (YYYY-MM-DD)", field="valid_from", value=value)
 
 
 def _duplicates(areas: list[Area], path: File, problems: list[Problem]) -> None:
@@ -954,8 +962,8 @@ def load_swap_zones(path: PathLike, *, target: CRS | str | None = None) -> tuple
         The zones in file order.
 
     Raises:
-        DataFormatError: The file cannot be read or is not a FeatureCollection.
-        ValidationReport: One or more zone features are bad.
+        DataFileError: The file cannot be read or is not a FeatureCollection, or zone features are bad
+            (every problem at once, each named by file and JSON path).
 
     Examples:
         >>> from jiesu.sample import data_file
@@ -999,5 +1007,5 @@ def load_swap_zones(path: PathLike, *, target: CRS | str | None = None) -> tuple
             )
         )
     if problems:
-        raise ValidationReport(problems, total=len(doc["features"]))
+        raise _json_paths(problems, path, len(doc["features"]))
     return tuple(zones)

@@ -259,7 +259,7 @@ def _next_month(first: dt.date) -> dt.date:
 
 @cache
 def _work_calendar() -> WorkCalendar:
-    return WorkCalendar.china(beyond_coverage="weekdays")
+    return WorkCalendar.china(beyond_coverage="weekdays", coverage_warning=False)  # synthetic data
 
 
 def day_weights(year: int, month: int) -> list[float]:

@@ -8,6 +8,14 @@ tickets are counted in bulk (:func:`tally_many`, :func:`score_many`, :func:`scor
 from __future__ import annotations
 
 from jiesu.scoring._bulk import score_many, tally_many
+from jiesu.scoring._components import (
+    BUILTIN_COMPONENTS,
+    ChecklistItem,
+    Component,
+    FrozenMap,
+    Grade,
+    PointsRule,
+)
 from jiesu.scoring._data import Adjustment, Exclusion, area_volume_many, excluded_many
 from jiesu.scoring._evaluate import (
     Breakdown,
@@ -20,12 +28,15 @@ from jiesu.scoring._evaluate import (
     tally_evaluations,
 )
 from jiesu.scoring._frames import ZH_HEADERS, ColumnMap, breakdown_frame, score_frame, tally_frame
-from jiesu.scoring._rules import Grade, Points, Rules, Weights
+from jiesu.scoring._rulefile import RuleFileError
+from jiesu.scoring._rules import Points, Rules, Weights
+from jiesu.scoring._ruleset import RuleSet
 from jiesu.scoring._scorecard import Score, Scorecard
 from jiesu.scoring._states import CALLBACK_CODES, COUNTS, SATISFACTION_CODES, STATES, state_code
 from jiesu.scoring._tally import Tally
 
 __all__ = [
+    "BUILTIN_COMPONENTS",
     "CALLBACK_CODES",
     "COUNTS",
     "SATISFACTION_CODES",
@@ -33,11 +44,17 @@ __all__ = [
     "ZH_HEADERS",
     "Adjustment",
     "Breakdown",
+    "ChecklistItem",
     "ColumnMap",
+    "Component",
     "Evaluation",
     "Exclusion",
+    "FrozenMap",
     "Grade",
     "Points",
+    "PointsRule",
+    "RuleFileError",
+    "RuleSet",
     "Rules",
     "Score",
     "Scorecard",

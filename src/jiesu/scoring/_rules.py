@@ -1,32 +1,48 @@
-"""Scoring rules as data (考评规则): weights, answer values, policies, rounding, ranking and grades."""
+"""Scoring rules as data (考评规则): components, weights, points, answer values, policies, ranking and grades."""
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import importlib.resources
+import re
 import tomllib
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from collections.abc import Mapping  # noqa: TC003 - field types resolve at run time (cattrs)
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from jiesu.errors import RuleError
+from jiesu.errors import Problem, RuleError
 from jiesu.model import Kind, UnitKind
+from jiesu.scoring._components import (
+    BUILTIN_COMPONENTS,
+    DENOMINATORS,
+    INDICATORS,
+    ChecklistItem,
+    Component,
+    FrozenMap,
+    Grade,
+    PointsRule,
+    freeze,
+    to_decimal,
+)
+from jiesu.scoring._rulefile import RuleFileError, line_of, parse, unknown_key
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator
 
-__all__ = ["Grade", "Points", "Rules", "Weights"]
+__all__ = ["Grade", "Points", "Rules", "Weights", "require_three_rates", "to_decimal"]
 
-Family = Literal["weighted", "threshold-points"]
+Family = Literal["weighted", "threshold-points", "points"]
 CallbackPolicy = Literal["exclude", "failure"]
 Timestamp = Literal["closed_at", "created_at"]
 Attribution = Literal["lead", "lead_and_co_handlers"]
 Combine = Literal["mean_of_monthly", "pooled"]
 RoundingMode = Literal["half_up", "half_even"]
 
-_FAMILIES: Final = ("weighted", "threshold-points")
+_FAMILIES: Final = ("weighted", "threshold-points", "points")
 _POLICIES: Final = ("exclude", "failure")
 _TIMESTAMPS: Final = ("closed_at", "created_at")
 _ATTRIBUTIONS: Final = ("lead", "lead_and_co_handlers")
@@ -38,6 +54,8 @@ YES_NO: Final = ("yes", "no")
 SATISFACTION_CODES: Final = ("satisfied", "basically_satisfied", "dissatisfied")
 _HUNDRED: Final = Decimal(100)
 _MAX_PLACES: Final = 6
+_PERIOD: Final = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_DEFER: Final = contextvars.ContextVar("defer_rule_checks", default=False)
 
 
 class Points(Decimal):
@@ -71,84 +89,131 @@ class Points(Decimal):
         return f"Points('{self}')"
 
 
-def to_decimal(value: object, *, field: str) -> Decimal:
-    """Read a number from TOML or a caller exactly (floats by their shortest decimal form)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise RuleError("must be a number", field=field, value=value)
-    try:
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    except InvalidOperation:
-        raise RuleError("must be a number", field=field, value=value) from None
-    if not number.is_finite():
-        raise RuleError("must be a finite number", field=field, value=value)
-    return number
-
-
-@attrs.frozen
+@attrs.frozen(init=False)
 class Weights:
-    """One number per rate (三率权重 or 门槛): response 响应率, resolution 解决率, satisfaction 满意率.
+    """One number per component (权重 or 门槛), by name (响应率 ``response``, 办结率 ``closure``…).
+
+    Built positionally for the three classic rates (``Weights(0.2, 0.4, 0.4)`` as Decimals) or from
+    ``by_name`` for any components. The classic names read as attributes (0 when absent); any other name
+    reads as an attribute too, or with ``weights["closure"]``.
 
     Attributes:
-        response: For the response rate (响应率).
-        resolution: For the resolution rate (解决率).
-        satisfaction: For the satisfaction rate (满意率).
+        by_name: Component name → number, in the file's order (read-only).
+
+    Examples:
+        >>> w = Weights(by_name={"closure": Decimal("0.2"), "satisfaction": Decimal("0.8")})
+        >>> w.closure, w.satisfaction, w.response, w["closure"]
+        (Decimal('0.2'), Decimal('0.8'), Decimal('0'), Decimal('0.2'))
     """
 
-    response: Decimal
-    resolution: Decimal
-    satisfaction: Decimal
+    by_name: Mapping[str, Decimal]
+
+    def __init__(
+        self,
+        response: Decimal | None = None,
+        resolution: Decimal | None = None,
+        satisfaction: Decimal | None = None,
+        /,
+        *,
+        by_name: Mapping[str, Decimal] | None = None,
+    ) -> None:
+        """Build from the three classic rates, ``by_name``, or both (classic names first)."""
+        classic = zip(RATES, (response, resolution, satisfaction), strict=True)
+        named = {k: v for k, v in classic if v is not None} | dict(by_name or {})
+        self.__attrs_init__(by_name=FrozenMap(named))
+
+    @property
+    def response(self) -> Decimal:
+        """For the response rate (响应率); 0 when absent."""
+        return self.by_name.get("response", Decimal(0))
+
+    @property
+    def resolution(self) -> Decimal:
+        """For the resolution rate (解决率); 0 when absent."""
+        return self.by_name.get("resolution", Decimal(0))
+
+    @property
+    def satisfaction(self) -> Decimal:
+        """For the satisfaction rate (满意率); 0 when absent."""
+        return self.by_name.get("satisfaction", Decimal(0))
+
+    def __getattr__(self, name: str) -> Decimal:
+        """Any other component's number by attribute (``weights.closure``)."""
+        if name.startswith("_") or name == "by_name":
+            raise AttributeError(name)
+        try:
+            return self.by_name[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Decimal:
+        """A component's number; a :class:`~jiesu.errors.RuleError` names an absent one."""
+        try:
+            return self.by_name[name]
+        except KeyError:
+            raise RuleError(
+                unknown_key(name, tuple(self.by_name)), field="weights", value=name
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        """The component names in order."""
+        return iter(self.by_name)
 
     def items(self) -> tuple[tuple[str, Decimal], ...]:
-        """The ``(rate, number)`` pairs in the order response, resolution, satisfaction."""
-        return (
-            ("response", self.response),
-            ("resolution", self.resolution),
-            ("satisfaction", self.satisfaction),
-        )
+        """The ``(component, number)`` pairs in order (response, resolution, satisfaction for Beijing)."""
+        return tuple(self.by_name.items())
 
 
-@attrs.frozen
-class Grade:
-    """A grade band (等级): units whose composite is at least ``min`` get ``label``.
-
-    Attributes:
-        label: The band's name, e.g. 先进 or 优秀.
-        min: The lowest composite (inclusive, percent points) of the band.
-    """
-
-    label: str
-    min: Decimal
-
-
-def _default_groups() -> dict[str, tuple[str, ...]]:
-    return {
-        "districts": ("district",),
-        "streets_and_towns": ("street", "township"),
-        "district_departments": ("district_department",),
-        "municipal_departments": ("municipal_department",),
-        "public_service": ("public_service",),
-    }
+def _default_groups() -> FrozenMap[str, tuple[str, ...]]:
+    return FrozenMap(
+        {
+            "districts": ("district",),
+            "streets_and_towns": ("street", "township"),
+            "district_departments": ("district_department",),
+            "municipal_departments": ("municipal_department",),
+            "public_service": ("public_service",),
+        }
+    )
 
 
-def _zero_weights() -> Weights:
-    return Weights(Decimal(0), Decimal(0), Decimal(0))
+def _yes_no() -> FrozenMap[str, Decimal]:
+    return FrozenMap({"yes": Decimal(1), "no": Decimal(0)})
 
 
-def _yes_no() -> dict[str, Decimal]:
-    return {"yes": Decimal(1), "no": Decimal(0)}
+def _satisfaction_values() -> FrozenMap[str, Decimal]:
+    return FrozenMap(
+        {"satisfied": Decimal(1), "basically_satisfied": Decimal(1), "dissatisfied": Decimal(0)}
+    )
 
 
-def _satisfaction_values() -> dict[str, Decimal]:
-    return {"satisfied": Decimal(1), "basically_satisfied": Decimal(1), "dissatisfied": Decimal(0)}
+def _groups(value: Mapping[str, Any]) -> FrozenMap[str, tuple[str, ...]]:
+    return FrozenMap({k: tuple(v) if isinstance(v, list) else v for k, v in value.items()})
+
+
+def _tuple(value: Any) -> Any:  # noqa: ANN401 - any sequence, checked later
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _decimals(value: Mapping[str, Decimal]) -> FrozenMap[str, Decimal]:
+    return freeze(value)
+
+
+def _point_rules(value: Mapping[str, PointsRule]) -> FrozenMap[str, PointsRule]:
+    return freeze(value)
+
+
+def _weights(value: Weights | Mapping[str, Decimal]) -> Weights:
+    return value if isinstance(value, Weights) else Weights(by_name=value)
 
 
 @attrs.frozen(eq=True, hash=False)
 class Rules:
-    """Scoring rules (考评规则): every parameter of a city's monthly three-rate evaluation, as data.
+    """Scoring rules (考评规则): every parameter of a city's monthly evaluation, as data.
 
     Load a bundled preset with :meth:`preset` or a file with :meth:`from_toml`; change one value with
     :func:`attrs.evolve` (the result is checked again). Each field's default is the value of the
     ``beijing-2021`` reading; a preset's :attr:`assumed` lists which of its values are not confirmed.
+    Every field is immutable (tuples and read-only mappings), so a cached preset stays what it was.
 
     Attributes:
         name: The preset's name.
@@ -156,10 +221,16 @@ class Rules:
         source: The source the values come from (a key of the domain notes and what it says).
         assumed: The keys (``weights.response``, ``answers.satisfaction.basically_satisfied``…) whose
             values are assumed rather than confirmed.
-        family: ``"weighted"`` (composite = Σ weight × rate) or ``"threshold-points"`` (an item whose rate
-            is below its threshold scores 0).
-        weights: Weights of the three rates (sum to 1).
-        thresholds: Rate thresholds in percent for ``threshold-points`` (0 for ``weighted``).
+        family: ``"weighted"`` (composite = Σ weight × rate), ``"threshold-points"`` (an item whose rate
+            is below its threshold scores 0) or ``"points"`` (each item's rate turns into points by a
+            piecewise-linear rule; checklist items add fixed points; the total is out of 100).
+        effective_from: The first period (``YYYY-MM``) the rules are in force, or ``None``.
+        effective_to: The last period (``YYYY-MM``, inclusive) they are in force, or ``None`` (open).
+        weights: Weight of each scored component, by name (sum to 1; none in the ``points`` family).
+        thresholds: Thresholds in percent by component for ``threshold-points`` (none otherwise).
+        declared: Components declared in ``[components.NAME]`` (custom ones, or built-in ones changed).
+        points_rules: Component name → :class:`PointsRule` in the ``points`` family.
+        checklist: Checklist items (检查项) of the ``points`` family.
         response_values: Value of each answer to 是否联系 (``yes``/``no``) in the response rate.
         resolution_values: Value of each answer to 是否解决 (``yes``/``no``) in the resolution rate.
         satisfaction_values: Value of 满意 / 基本满意 / 不满意 in the satisfaction rate.
@@ -178,7 +249,7 @@ class Rules:
         deduction_cap: Largest total deduction (扣分) per unit and period, points; ``None`` = no cap.
         attribution: ``"lead"`` (主办 carries the score, default) or ``"lead_and_co_handlers"``.
         combine: Several months combine as ``"mean_of_monthly"`` composites or ``"pooled"`` counts.
-        places: Decimal places of rates and composites (2).
+        places: Decimal places of rates, item points and composites (2).
         rounding: ``"half_up"`` (四舍五入, default) or ``"half_even"``.
         round_rates: Whether each rate is rounded to ``places`` before weighting (published figures are).
         clamp: Whether the composite is held within 0..100 after bonus and deduction.
@@ -193,32 +264,42 @@ class Rules:
         Points('50.90')
         >>> "answers.satisfaction.basically_satisfied" in rules.assumed
         True
+        >>> rules.response_values["yes"] = 5
+        Traceback (most recent call last):
+        ...
+        TypeError: 'FrozenMap' object does not support item assignment
     """
 
     name: str = "custom"
     title: str = ""
     source: str = ""
-    assumed: tuple[str, ...] = ()
+    assumed: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     family: Family = "weighted"
-    weights: Weights = Weights(Decimal("0.20"), Decimal("0.40"), Decimal("0.40"))
-    thresholds: Weights = attrs.field(factory=_zero_weights)
-    response_values: Mapping[str, Decimal] = attrs.field(factory=_yes_no)
-    resolution_values: Mapping[str, Decimal] = attrs.field(factory=_yes_no)
-    satisfaction_values: Mapping[str, Decimal] = attrs.field(factory=_satisfaction_values)
+    effective_from: str | None = None
+    effective_to: str | None = None
+    weights: Weights = attrs.field(
+        default=Weights(Decimal("0.20"), Decimal("0.40"), Decimal("0.40")), converter=_weights
+    )
+    thresholds: Weights = attrs.field(factory=Weights, converter=_weights)
+    declared: tuple[Component, ...] = attrs.field(default=(), converter=_tuple)
+    points_rules: Mapping[str, PointsRule] = attrs.field(factory=FrozenMap, converter=_point_rules)
+    checklist: tuple[ChecklistItem, ...] = attrs.field(default=(), converter=_tuple)
+    response_values: Mapping[str, Decimal] = attrs.field(factory=_yes_no, converter=_decimals)
+    resolution_values: Mapping[str, Decimal] = attrs.field(factory=_yes_no, converter=_decimals)
+    satisfaction_values: Mapping[str, Decimal] = attrs.field(
+        factory=_satisfaction_values, converter=_decimals
+    )
     unreachable: CallbackPolicy = "exclude"
     refused: CallbackPolicy = "exclude"
     period_timestamp: Timestamp = "closed_at"
     period_start_day: int = 1
     timezone: str = "Asia/Shanghai"
-    exclude_kinds: tuple[str, ...] = ()
+    exclude_kinds: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     count_merged: bool = False
-    exclusion_categories: tuple[str, ...] = (
-        "unreasonable",
-        "malicious",
-        "duplicate",
-        "force_majeure",
+    exclusion_categories: tuple[str, ...] = attrs.field(
+        default=("unreasonable", "malicious", "duplicate", "force_majeure"), converter=_tuple
     )
-    exclusion_approvers: tuple[str, ...] = ()
+    exclusion_approvers: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     bonus_cap: Decimal | None = Decimal(2)
     deduction_cap: Decimal | None = Decimal(5)
     attribution: Attribution = "lead"
@@ -227,19 +308,26 @@ class Rules:
     rounding: RoundingMode = "half_up"
     round_rates: bool = True
     clamp: bool = True
-    ranking_groups: Mapping[str, tuple[str, ...]] = attrs.field(factory=_default_groups)
-    tie_break: tuple[str, ...] = ("composite", "volume")
-    grades: tuple[Grade, ...] = (
-        Grade("先进", Decimal(90)),
-        Grade("进步", Decimal(80)),
-        Grade("整改", Decimal(60)),
-        Grade("治理", Decimal(0)),
+    ranking_groups: Mapping[str, tuple[str, ...]] = attrs.field(
+        factory=_default_groups, converter=_groups
+    )
+    tie_break: tuple[str, ...] = attrs.field(default=("composite", "volume"), converter=_tuple)
+    grades: tuple[Grade, ...] = attrs.field(
+        default=(
+            Grade("先进", Decimal(90)),
+            Grade("进步", Decimal(80)),
+            Grade("整改", Decimal(60)),
+            Grade("治理", Decimal(0)),
+        ),
+        converter=_tuple,
     )
     min_valid_callbacks: int = 1
 
     def __attrs_post_init__(self) -> None:
         """Check every value; raise :class:`~jiesu.errors.RuleError` naming the key and the value."""
-        _check(self)
+        if not _DEFER.get():
+            for problem in _problems(self):
+                raise problem
 
     # ----------------------------------------------------------------------------------------- loading
     @classmethod
@@ -247,10 +335,10 @@ class Rules:
         """Load a bundled preset (预置规则) by name.
 
         Args:
-            name: ``beijing-2021``, ``beijing-2025`` or ``threshold-points``.
+            name: One of :meth:`presets`.
 
         Returns:
-            The rules.
+            The rules (cached; immutable).
 
         Raises:
             RuleError: No preset has that name; the message lists the names.
@@ -261,7 +349,7 @@ class Rules:
             >>> Rules.preset("beijing-2099")
             Traceback (most recent call last):
             ...
-            jiesu.errors.RuleError: preset: unknown preset; available: beijing-2021, beijing-2025, threshold-points (got 'beijing-2099')
+            jiesu.errors.RuleError: preset: unknown preset; available: beijing-2021, beijing-2025, lianyungang-fit, panjin-2023, threshold-points (got 'beijing-2099')
         """  # noqa: E501 - the doctest shows the whole message
         return _load_preset(name)
 
@@ -271,7 +359,7 @@ class Rules:
 
         Examples:
             >>> Rules.presets()
-            ('beijing-2021', 'beijing-2025', 'threshold-points')
+            ('beijing-2021', 'beijing-2025', 'lianyungang-fit', 'panjin-2023', 'threshold-points')
         """
         return _preset_names()
 
@@ -280,48 +368,68 @@ class Rules:
         """Load rules from a TOML file (规则文件) laid out like the bundled presets.
 
         Args:
-            path: The file.
+            path: The file (UTF-8).
 
         Returns:
             The rules.
 
         Raises:
-            RuleError: The file is missing, is not TOML, or a value is wrong (the key is named).
+            RuleError: The file is missing or unreadable.
+            RuleFileError: The file is not UTF-8 or not TOML, or any key or value is wrong: every
+                problem of the file at once, each with its line, key and value.
         """
         file = Path(path)
         try:
-            text = file.read_text(encoding="utf-8")
+            raw = file.read_bytes()
         except OSError as exc:
             raise RuleError(
                 f"cannot read the rules file: {exc.strerror}", field="path", value=str(path)
             ) from None
-        return cls.from_toml_text(text, name=file.stem)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = Problem(
+                str(path), "encoding", raw[exc.start : exc.start + 4], "not UTF-8 text"
+            )
+            raise RuleFileError(str(path), [problem]) from None
+        return cls.from_toml_text(text, name=file.stem, file=str(path))
 
     @classmethod
-    def from_toml_text(cls, text: str, *, name: str = "custom") -> Rules:
+    def from_toml_text(cls, text: str, *, name: str = "custom", file: str = "<rules>") -> Rules:
         r"""Load rules from TOML text (规则文本).
+
+        Sections a text leaves out take the defaults (the ``beijing-2021`` values); a ``[weights]``
+        table names every weighted component (it replaces the default weights, it is not merged).
 
         Args:
             text: The TOML document.
             name: The name used when the document has no ``name``.
+            file: The file named in errors.
 
         Returns:
             The rules.
 
         Raises:
-            RuleError: The text is not TOML or a value is wrong (the key is named).
+            RuleFileError: The text is not TOML or any key or value is wrong (all problems at once).
 
         Examples:
-            >>> Rules.from_toml_text('[weights]\nresponse = 0.2\nresolution = 0.4\nsatisfaction = 0.3')
+            >>> Rules.from_toml_text('[weights]\nresponse = 0.2\nresolution = 0.4\nsatisfation = 0.3')
             Traceback (most recent call last):
             ...
-            jiesu.errors.RuleError: weights: must sum to 1 (got '0.9')
-        """
+            jiesu.scoring.RuleFileError: <rules>:4: weights.satisfation: unknown key 'satisfation'; did you mean 'satisfaction'? (got 0.3)
+        """  # noqa: E501 - the doctest shows the whole message
         try:
             data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise RuleError(f"not valid TOML: {exc}", field="toml", value=text[:40]) from None
-        return cls.from_mapping(data, name=name)
+        except (
+            ValueError,
+            RecursionError,
+        ) as exc:  # TOMLDecodeError, too many digits, deep nesting
+            found = re.search(r"line (\d+)", str(exc))
+            row = f"{file}:{found.group(1)}" if found else file
+            raise RuleFileError(
+                file, [Problem(row, "toml", text[:40], f"not valid TOML: {exc}")]
+            ) from None
+        return _from_mapping(cls, data, name=name, text=text, file=file)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, name: str = "custom") -> Rules:
@@ -335,9 +443,30 @@ class Rules:
             The rules.
 
         Raises:
-            RuleError: A key is unknown or a value is wrong.
+            RuleFileError: A key is unknown or a value is wrong (every problem at once).
         """
-        return _from_mapping(cls, data, name=name)
+        return _from_mapping(cls, data, name=name, text="", file="<mapping>")
+
+    # ------------------------------------------------------------------------------------ components
+    @property
+    def components(self) -> tuple[Component, ...]:
+        """The scored components (考评指标) in order, each with name, 中文 label, weight and counting.
+
+        Examples:
+            >>> [(c.name, c.label, c.indicator, c.denominator) for c in Rules().components][:2]
+            [('response', '响应率', 'contacted', 'valid_callbacks'), ('resolution', '解决率', 'solved', 'valid_callbacks')]
+        """  # noqa: E501 - the doctest shows the whole list
+        declared = {c.name: c for c in self.declared}
+
+        def base(name: str) -> Component:
+            return declared.get(name) or BUILTIN_COMPONENTS[name]
+
+        if self.family == "points":
+            return tuple(attrs.evolve(base(n), points=r) for n, r in self.points_rules.items())
+        return tuple(
+            attrs.evolve(base(n), weight=w, threshold=self.thresholds.by_name.get(n, Decimal(0)))
+            for n, w in self.weights.items()
+        )
 
     # ------------------------------------------------------------------------------------ arithmetic
     def round(self, value: Decimal) -> Decimal:
@@ -349,34 +478,103 @@ class Rules:
         """
         return value.quantize(Decimal(1).scaleb(-self.places), rounding=_ROUNDINGS[self.rounding])
 
+    def _read(self, values: Mapping[str, object]) -> tuple[dict[str, Decimal], dict[str, bool]]:
+        components = self.components
+        names = [c.name for c in components] + [i.name for i in self.checklist]
+        for key, value in values.items():
+            if key not in names:
+                near = unknown_key(key, names).partition("; did you mean")[2]
+                hint = f"; did you mean{near}" if near else ""
+                raise RuleError(
+                    f"unknown rate{hint}; these rules score {', '.join(names)}",
+                    field=key,
+                    value=value,
+                )
+        for key in names:
+            if key not in values:
+                raise RuleError(
+                    f"missing rate; these rules score {', '.join(names)}", field=key, value=None
+                )
+        rates = {}
+        for component in components:
+            given = values[component.name]
+            rate = to_decimal(given, field=component.name)
+            if not 0 <= rate <= _HUNDRED:
+                raise RuleError(
+                    "must be a rate in percent within 0..100", field=component.name, value=given
+                )
+            rates[component.name] = self.round(rate) if self.round_rates else rate
+        checks = {}
+        for item in self.checklist:
+            done = values[item.name]
+            if not isinstance(done, bool):
+                raise RuleError(
+                    "must be true or false (item satisfied)", field=item.name, value=done
+                )
+            checks[item.name] = done
+        return rates, checks
+
+    def points(self, **values: float | str | Decimal) -> FrozenMap[str, Points]:
+        """Each component's points (单项得分) from its rate in percent, and each checklist item's.
+
+        In the ``points`` family an item's points follow its :class:`PointsRule` and are rounded to
+        :attr:`places`; in the weighted families a component contributes ``weight × rate`` (0 below a
+        threshold), exact: :meth:`composite` rounds their sum.
+
+        Args:
+            **values: One rate per component (percent, 0..100), ``True``/``False`` per checklist item.
+
+        Returns:
+            Name → points, in the order of :attr:`components` then :attr:`checklist`.
+
+        Raises:
+            RuleError: A name is missing or unknown (named), or a rate is outside 0..100.
+
+        Examples:
+            >>> fit = Rules.preset("lianyungang-fit")
+            >>> dict(fit.points(on_time_reply=92.5, satisfaction=95.5))
+            {'on_time_reply': Points('17.50'), 'satisfaction': Points('23.75')}
+        """
+        rates, checks = self._read(values)
+        out: dict[str, Points] = {}
+        for c in self.components:
+            score = c.score(rates[c.name])
+            if c.points is not None:
+                out[c.name] = Points(self.round(c.points.apply(score)))
+            else:
+                weight = c.weight if c.weight is not None else Decimal(0)
+                out[c.name] = Points(weight * score if score >= c.threshold else Decimal(0))
+        for item in self.checklist:
+            out[item.name] = Points(item.points if checks[item.name] else Decimal(0))
+        return FrozenMap(out)
+
     def composite(
         self,
         *,
-        response: float | str | Decimal,
-        resolution: float | str | Decimal,
-        satisfaction: float | str | Decimal,
         bonus: float | str | Decimal = 0,
         deduction: float | str | Decimal = 0,
+        **values: float | str | Decimal,
     ) -> Points:
-        """The composite score (综合成绩) from the three rates in percent, rounded as the rules say.
+        """The composite score (综合成绩) from the declared components' rates, rounded as the rules say.
 
-        Each rate is first rounded to :attr:`places` when :attr:`round_rates` is set; under
-        ``threshold-points`` a rate below its threshold scores 0; the weighted sum is rounded, then the
-        (capped) bonus is added and the deduction subtracted, and the result is held within 0..100 when
-        :attr:`clamp` is set.
+        It takes exactly the names the rules score (``response``, ``resolution``, ``satisfaction`` for
+        Beijing; ``closure``, ``satisfaction``, ``on_time_feedback``, ``valid_callback`` for Panjin…).
+        Each rate is first rounded to :attr:`places` when :attr:`round_rates` is set; the components'
+        :meth:`points` are summed and rounded, then the (capped) bonus is added and the deduction
+        subtracted, and the result is held within 0..100 when :attr:`clamp` is set. A rate where lower
+        is better (退单率) scores ``100 − rate``.
 
         Args:
-            response: 响应率 in percent (0..100).
-            resolution: 解决率 in percent.
-            satisfaction: 满意率 in percent.
             bonus: 加分 in points (capped at :attr:`bonus_cap`).
             deduction: 扣分 in points (capped at :attr:`deduction_cap`).
+            **values: One rate per component in percent (0..100); ``True``/``False`` per checklist item.
 
         Returns:
             The composite in points, exact to :attr:`places`.
 
         Raises:
-            RuleError: A rate is outside 0..100 or not a number, or a bonus or deduction is negative.
+            RuleError: A name is missing or unknown, a rate is outside 0..100 or not a number, or a bonus
+                or deduction is negative.
 
         Examples:
             >>> rules = Rules.preset("beijing-2021")
@@ -384,21 +582,14 @@ class Rules:
             Points('51.94')
             >>> rules.composite(response=100, resolution=7.41, satisfaction=7.41)
             Points('25.93')
+            >>> Rules.preset("panjin-2023").composite(
+            ...     closure=100, satisfaction=95.5, on_time_feedback=98, valid_callback=90
+            ... )
+            Points('95.7')
         """
-        rates = {"response": response, "resolution": resolution, "satisfaction": satisfaction}
-        total = Decimal(0)
-        for key, weight in self.weights.items():
-            rate = to_decimal(rates[key], field=key)
-            if not 0 <= rate <= _HUNDRED:
-                raise RuleError(
-                    "must be a rate in percent within 0..100", field=key, value=rates[key]
-                )
-            if self.round_rates:
-                rate = self.round(rate)
-            if rate >= getattr(self.thresholds, key):
-                total += weight * rate
+        parts = self.points(**values)
         return self.adjust(
-            self.round(total),
+            self.round(sum(parts.values(), Decimal(0))),
             bonus=to_decimal(bonus, field="bonus"),
             deduction=to_decimal(deduction, field="deduction"),
         )
@@ -443,6 +634,18 @@ class Rules:
         out: dict[str, object] = {"family": self.family}
         for section, numbers in (("weights", self.weights), ("thresholds", self.thresholds)):
             out |= {f"{section}.{k}": v for k, v in numbers.items()}
+        for c in self.declared:
+            out |= {
+                f"components.{c.name}.label": c.label,
+                f"components.{c.name}.indicator": c.indicator,
+                f"components.{c.name}.denominator": c.denominator,
+                f"components.{c.name}.higher_is_better": c.higher_is_better,
+            }
+        for key, rule in self.points_rules.items():
+            out |= {f"points.{key}.{k}": v for k, v in attrs.asdict(rule).items()}
+        for item in self.checklist:
+            out |= {f"checklist.{item.name}.label": item.label}
+            out |= {f"checklist.{item.name}.points": item.points}
         for section, answers in (
             ("response", self.response_values),
             ("resolution", self.resolution_values),
@@ -471,6 +674,8 @@ class Rules:
             "ranking.tie_break": self.tie_break,
             "grades": tuple((g.label, g.min) for g in self.grades),
             "guard.min_valid_callbacks": self.min_valid_callbacks,
+            "effective_from": self.effective_from,
+            "effective_to": self.effective_to,
         }
         return out
 
@@ -483,7 +688,7 @@ class Rules:
             >>> lines = Rules.preset("beijing-2021").describe().splitlines()
             >>> print(lines[4])
             weights.response = 0.2
-            >>> print(lines[15])
+            >>> print(lines[12])
             answers.satisfaction.basically_satisfied = 1.0  (assumed)
         """
         lines = [f"{self.name}: {self.title}".rstrip(": "), f"source: {self.source}", ""]
@@ -525,297 +730,254 @@ def _is(value: object, cls: type) -> bool:
     return isinstance(value, cls) and not isinstance(value, bool)
 
 
-def _check_policy(key: str, value: object, allowed: tuple[str, ...]) -> None:
+def _policy(key: str, value: object, allowed: tuple[str, ...]) -> Iterator[RuleError]:
     if value not in allowed:
-        raise RuleError(f"must be one of {', '.join(allowed)}", field=key, value=value)
+        yield RuleError(f"must be one of {', '.join(allowed)}", field=key, value=value)
 
 
-def _check(rules: Rules) -> None:  # noqa: C901, PLR0912, PLR0915 - one flat list of checks reads best
-    _check_policy("family", rules.family, _FAMILIES)
-    if not _is(rules.places, int) or not 0 <= rules.places <= _MAX_PLACES:
-        raise RuleError(
-            f"must be an integer within 0..{_MAX_PLACES}",
-            field="rounding.places",
-            value=rules.places,
+def _exact(
+    key: str, value: object, *, low: Decimal | None = None, high: Decimal | None = None
+) -> Iterator[RuleError]:
+    """A finite Decimal with at most 6 decimal places, within ``low..high`` when given."""
+    if not _is(value, Decimal) or not value.is_finite():  # type: ignore[attr-defined] # Decimal, checked
+        yield RuleError("must be a Decimal", field=key, value=value)
+    else:
+        yield from _bounded(key, value, low=low, high=high)  # type: ignore[arg-type] # checked above
+
+
+def _bounded(
+    key: str, number: Decimal, *, low: Decimal | None, high: Decimal | None
+) -> Iterator[RuleError]:
+    if number.as_tuple().exponent < -_MAX_PLACES:  # type: ignore[operator] # finite, checked above
+        yield RuleError(
+            f"must have at most {_MAX_PLACES} decimal places (write the value exactly)",
+            field=key,
+            value=str(number),
         )
-    for key, value in (*rules.weights.items(), *rules.thresholds.items()):
-        if not _is(value, Decimal) or not value.is_finite():
-            raise RuleError("must be a Decimal", field=f"weights.{key}", value=value)
-    for key, weight in rules.weights.items():
-        if weight < 0:
-            raise RuleError("must not be negative", field=f"weights.{key}", value=str(weight))
-    total = sum((w for _, w in rules.weights.items()), Decimal(0))
-    if total != 1:
-        raise RuleError("must sum to 1", field="weights", value=str(total))
-    for key, threshold in rules.thresholds.items():
-        if threshold.as_tuple().exponent < -rules.places:  # type: ignore[operator] # finite, checked above
-            raise RuleError(
-                f"must have at most {rules.places} decimal places",
-                field=f"thresholds.{key}",
-                value=str(threshold),
-            )
-        if not 0 <= threshold <= _HUNDRED:
-            raise RuleError(
-                "must be a rate in percent within 0..100",
-                field=f"thresholds.{key}",
-                value=str(threshold),
-            )
-    if rules.family == "weighted" and any(t for _, t in rules.thresholds.items()):
-        raise RuleError(
-            "thresholds need family = 'threshold-points'", field="thresholds", value="non-zero"
+    if low is not None and number < low:
+        yield RuleError(
+            "must not be negative"
+            if low == 0 and high is None
+            else f"must be within {low}..{high}",
+            field=key,
+            value=str(number),
         )
+    elif high is not None and number > high:
+        yield RuleError(f"must be within {low}..{high}", field=key, value=str(number))
+
+
+def _component_problems(rules: Rules) -> Iterator[RuleError]:  # noqa: C901, PLR0912 - one flat list of checks
+    declared = {c.name for c in rules.declared}
+    known = (*BUILTIN_COMPONENTS, *(n for n in declared if n not in BUILTIN_COMPONENTS))
+    for c in rules.declared:
+        key = f"components.{c.name}"
+        yield from _policy(f"{key}.indicator", c.indicator, INDICATORS)
+        yield from _policy(f"{key}.denominator", c.denominator, DENOMINATORS)
+        if c.name not in rules.weights.by_name and c.name not in rules.points_rules:
+            yield RuleError(
+                "declared but never scored (give it a weight or points)", field=key, value=c.name
+            )
+    for section, numbers in (("weights", rules.weights), ("thresholds", rules.thresholds)):
+        for name, value in numbers.items():
+            if name not in known:
+                yield RuleError(unknown_key(name, known), field=f"{section}.{name}", value=value)
+            high = None if section == "weights" else _HUNDRED
+            yield from _exact(f"{section}.{name}", value, low=Decimal(0), high=high)
+    for name in rules.thresholds:
+        if name in known and name not in rules.weights.by_name:
+            yield RuleError("a threshold needs a weight", field=f"thresholds.{name}", value=name)
+    for name, rule in rules.points_rules.items():
+        key = f"points.{name}"
+        if name not in known:
+            yield RuleError(unknown_key(name, known), field=key, value=name)
+        for part in ("slope", "offset", "floor"):
+            yield from _exact(f"{key}.{part}", getattr(rule, part))
+        if rule.cap is not None:
+            yield from _exact(f"{key}.cap", rule.cap, low=Decimal(0), high=_HUNDRED)
+        yield from _exact(f"{key}.threshold", rule.threshold, low=Decimal(0), high=_HUNDRED)
+        if _is(rule.cap, Decimal) and _is(rule.floor, Decimal) and rule.cap < rule.floor:  # type: ignore[operator] # both Decimal
+            yield RuleError("must not be below the floor", field=f"{key}.cap", value=str(rule.cap))
+    for item in rules.checklist:
+        yield from _exact(
+            f"checklist.{item.name}.points", item.points, low=Decimal(0), high=_HUNDRED
+        )
+        if item.name in known and (
+            item.name in rules.weights.by_name or item.name in rules.points_rules
+        ):
+            yield RuleError(
+                "a checklist item cannot share a component's name",
+                field=f"checklist.{item.name}",
+                value=item.name,
+            )
+    if rules.family == "points":
+        if rules.weights.by_name:
+            yield RuleError(
+                "the points family takes no weights; score items in [points.NAME]",
+                field="weights",
+                value=tuple(rules.weights),
+            )
+        if not rules.points_rules and not rules.checklist:
+            yield RuleError(
+                "the points family needs [points.NAME] items or [checklist.NAME] items",
+                field="points",
+                value=None,
+            )
+    else:
+        if rules.points_rules or rules.checklist:
+            section = "points" if rules.points_rules else "checklist"
+            yield RuleError(
+                "points and checklist items need family = 'points'",
+                field=section,
+                value=rules.family,
+            )
+        total = sum((w for _, w in rules.weights.items() if _is(w, Decimal)), Decimal(0))
+        if total != 1:
+            yield RuleError("must sum to 1", field="weights", value=str(total))
+        if rules.family == "weighted" and any(t for _, t in rules.thresholds.items()):
+            yield RuleError(
+                "thresholds need family = 'threshold-points'", field="thresholds", value="non-zero"
+            )
+
+
+def _answer_problems(rules: Rules) -> Iterator[RuleError]:
     for section, values, codes in (
         ("response", rules.response_values, YES_NO),
         ("resolution", rules.resolution_values, YES_NO),
         ("satisfaction", rules.satisfaction_values, SATISFACTION_CODES),
     ):
         for code, value in values.items():
+            key = f"answers.{section}.{code}"
             if code not in codes:
-                raise RuleError(
-                    f"unknown answer code; allowed: {', '.join(codes)}",
-                    field=f"answers.{section}.{code}",
-                    value=code,
+                yield RuleError(unknown_key(code, codes), field=key, value=value)
+            elif not _is(value, Decimal) or not 0 <= value <= 1:
+                yield RuleError("must be a value within 0..1", field=key, value=str(value))
+            else:
+                yield from _exact(key, value)
+        for code in codes:
+            if code not in values:
+                yield RuleError(
+                    "missing answer code", field=f"answers.{section}.{code}", value=None
                 )
-            if not _is(value, Decimal) or not 0 <= value <= 1:
-                raise RuleError(
-                    "must be a value within 0..1",
-                    field=f"answers.{section}.{code}",
-                    value=str(value),
+
+
+def _problems(rules: Rules) -> Iterator[RuleError]:  # noqa: C901, PLR0912 - one flat list of checks
+    """Every problem of the rules, in the order of the file's keys."""
+    yield from _policy("family", rules.family, _FAMILIES)
+    for key in ("effective_from", "effective_to"):
+        value = getattr(rules, key)
+        if value is not None and (not isinstance(value, str) or not _PERIOD.match(value)):
+            yield RuleError("must be a period written YYYY-MM", field=key, value=value)
+    if (
+        isinstance(rules.effective_from, str)
+        and isinstance(rules.effective_to, str)
+        and rules.effective_to < rules.effective_from
+    ):
+        yield RuleError(
+            "must not be before effective_from", field="effective_to", value=rules.effective_to
+        )
+    if not _is(rules.places, int) or not 0 <= rules.places <= _MAX_PLACES:
+        yield RuleError(
+            f"must be an integer within 0..{_MAX_PLACES}",
+            field="rounding.places",
+            value=rules.places,
+        )
+    else:
+        for key, threshold in rules.thresholds.items():
+            if _is(threshold, Decimal) and threshold.as_tuple().exponent < -rules.places:  # type: ignore[operator] # finite
+                yield RuleError(
+                    f"must have at most {rules.places} decimal places",
+                    field=f"thresholds.{key}",
+                    value=str(threshold),
                 )
-        missing = [c for c in codes if c not in values]
-        if missing:
-            raise RuleError(
-                "missing answer code", field=f"answers.{section}.{missing[0]}", value=None
-            )
-    _check_policy("callback.unreachable", rules.unreachable, _POLICIES)
-    _check_policy("callback.refused", rules.refused, _POLICIES)
-    _check_policy("period.timestamp", rules.period_timestamp, _TIMESTAMPS)
+    yield from _component_problems(rules)
+    yield from _answer_problems(rules)
+    yield from _policy("callback.unreachable", rules.unreachable, _POLICIES)
+    yield from _policy("callback.refused", rules.refused, _POLICIES)
+    yield from _policy("period.timestamp", rules.period_timestamp, _TIMESTAMPS)
     if not _is(rules.period_start_day, int) or not 1 <= rules.period_start_day <= 28:  # noqa: PLR2004 - every month has 28 days
-        raise RuleError(
+        yield RuleError(
             "must be a day within 1..28", field="period.start_day", value=rules.period_start_day
         )
     for kind in rules.exclude_kinds:
         if kind not in {k.value for k in Kind}:
-            raise RuleError("unknown request kind", field="eligibility.exclude_kinds", value=kind)
+            yield RuleError("unknown request kind", field="eligibility.exclude_kinds", value=kind)
     for key, cap in (
         ("adjustments.bonus_cap", rules.bonus_cap),
         ("adjustments.deduction_cap", rules.deduction_cap),
     ):
-        if cap is not None and (not _is(cap, Decimal) or cap < 0):
-            raise RuleError("must not be negative", field=key, value=str(cap))
-    _check_policy("attribution.mode", rules.attribution, _ATTRIBUTIONS)
-    _check_policy("combine.months", rules.combine, _COMBINES)
-    _check_policy("rounding.mode", rules.rounding, tuple(_ROUNDINGS))
+        if cap is not None:
+            yield from _exact(key, cap, low=Decimal(0))
+    yield from _policy("attribution.mode", rules.attribution, _ATTRIBUTIONS)
+    yield from _policy("combine.months", rules.combine, _COMBINES)
+    yield from _policy("rounding.mode", rules.rounding, tuple(_ROUNDINGS))
     kinds = {k.value for k in UnitKind}
     seen: dict[str, str] = {}
     for group, members in rules.ranking_groups.items():
         for kind in members:
             if kind not in kinds:
-                raise RuleError("unknown unit kind", field=f"ranking.groups.{group}", value=kind)
-            if kind in seen:
-                raise RuleError(
+                yield RuleError("unknown unit kind", field=f"ranking.groups.{group}", value=kind)
+            elif kind in seen:
+                yield RuleError(
                     f"already in group {seen[kind]!r}", field=f"ranking.groups.{group}", value=kind
                 )
             seen[kind] = group
     if not rules.tie_break or rules.tie_break[0] != "composite":
-        raise RuleError(
+        yield RuleError(
             "must start with 'composite'", field="ranking.tie_break", value=list(rules.tie_break)
         )
     for key in rules.tie_break:
-        _check_policy("ranking.tie_break", key, _TIE_KEYS)
+        yield from _policy("ranking.tie_break", key, _TIE_KEYS)
     previous: Decimal | None = None
-    for band in rules.grades:
+    for i, band in enumerate(rules.grades):
         if not _is(band.min, Decimal) or not 0 <= band.min <= _HUNDRED:
-            raise RuleError(
-                "must be within 0..100", field=f"grades.{band.label}.min", value=str(band.min)
-            )
+            yield RuleError("must be within 0..100", field=f"grades[{i}].min", value=str(band.min))
+            continue
         if previous is not None and band.min >= previous:
-            raise RuleError(
-                "bands must be listed highest first",
-                field=f"grades.{band.label}.min",
-                value=str(band.min),
+            yield RuleError(
+                "bands must be listed highest first", field=f"grades[{i}].min", value=str(band.min)
             )
         previous = band.min
     if not _is(rules.min_valid_callbacks, int) or rules.min_valid_callbacks < 1:
-        raise RuleError(
+        yield RuleError(
             "must be an integer of at least 1",
             field="guard.min_valid_callbacks",
             value=rules.min_valid_callbacks,
         )
 
 
+def require_three_rates(rules: Rules) -> None:
+    """Refuse rules the bulk paths cannot count yet: they count response, resolution, satisfaction."""
+    if rules.family == "points" or tuple(rules.weights) != RATES:
+        raise RuleError(
+            "the bulk paths count the three rates response, resolution and satisfaction only; "
+            "score other components with Rules.composite",
+            field="weights",
+            value=tuple(rules.weights) or rules.family,
+        )
+
+
 # ----------------------------------------------------------------------------------------- parsing
-_SCHEMA: Final[dict[str, tuple[str, ...]]] = {
-    "name": (),
-    "title": (),
-    "source": (),
-    "assumed": (),
-    "family": (),
-    "weights": RATES,
-    "thresholds": RATES,
-    "answers": ("response", "resolution", "satisfaction"),
-    "callback": ("unreachable", "refused"),
-    "period": ("timestamp", "start_day", "timezone"),
-    "eligibility": ("exclude_kinds", "count_merged"),
-    "exclusions": ("categories", "approvers"),
-    "adjustments": ("bonus_cap", "deduction_cap"),
-    "attribution": ("mode",),
-    "combine": ("months",),
-    "rounding": ("places", "mode", "round_rates", "clamp"),
-    "ranking": ("groups", "tie_break"),
-    "grades": (),
-    "guard": ("min_valid_callbacks",),
-}
-
-
-def _table(data: Mapping[str, Any], key: str) -> dict[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise RuleError("must be a table", field=key, value=value)
-    for sub in value:
-        if sub not in _SCHEMA[key]:
-            raise RuleError(
-                f"unknown key; allowed: {', '.join(_SCHEMA[key])}", field=f"{key}.{sub}", value=sub
-            )
-    return value
-
-
-def _str(value: object, *, field: str) -> str:
-    if not isinstance(value, str):
-        raise RuleError("must be a string", field=field, value=value)
-    return value
-
-
-def _strs(value: object, *, field: str) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise RuleError("must be a list of strings", field=field, value=value)
-    return tuple(_str(v, field=field) for v in value)
-
-
-def _bool(value: object, *, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise RuleError("must be true or false", field=field, value=value)
-    return value
-
-
-def _int(value: object, *, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise RuleError("must be an integer", field=field, value=value)
-    return value
-
-
-def _weights(table: Mapping[str, Any], key: str, default: Weights) -> Weights:
-    values = {name: table.get(name, getattr(default, name)) for name in RATES}
-    return Weights(**{name: to_decimal(v, field=f"{key}.{name}") for name, v in values.items()})
-
-
-def _answers(
-    table: Mapping[str, Any], key: str, default: Mapping[str, Decimal]
-) -> dict[str, Decimal]:
-    given = table.get(key)
-    if given is None:
-        return dict(default)
-    if not isinstance(given, dict):
-        raise RuleError("must be a table", field=f"answers.{key}", value=given)
-    return {code: to_decimal(v, field=f"answers.{key}.{code}") for code, v in given.items()}
-
-
-def _cap(table: Mapping[str, Any], key: str, default: Decimal | None) -> Decimal | None:
-    if key not in table:
-        return default
-    value = table[key]
-    if value == "none":
-        return None
-    return to_decimal(value, field=f"adjustments.{key}")
-
-
-def _grades(value: object) -> tuple[Grade, ...]:
-    if not isinstance(value, list):
-        raise RuleError("must be an array of tables", field="grades", value=value)
-    bands = []
-    for i, band in enumerate(value):
-        if not isinstance(band, dict) or set(band) != {"label", "min"}:
-            raise RuleError(
-                "each band needs exactly 'label' and 'min'", field=f"grades[{i}]", value=band
-            )
-        label = _str(band["label"], field=f"grades[{i}].label")
-        bands.append(Grade(label, to_decimal(band["min"], field=f"grades.{label}.min")))
-    return tuple(bands)
-
-
-def _from_mapping(cls: type[Rules], data: Mapping[str, Any], *, name: str) -> Rules:
-    for key in data:
-        if key not in _SCHEMA:
-            raise RuleError(f"unknown key; allowed: {', '.join(_SCHEMA)}", field=key, value=key)
-    base = cls()
-    weights, thresholds = _table(data, "weights"), _table(data, "thresholds")
-    answers, callback, period = (
-        _table(data, "answers"),
-        _table(data, "callback"),
-        _table(data, "period"),
-    )
-    eligibility, exclusions = _table(data, "eligibility"), _table(data, "exclusions")
-    adjustments, attribution = _table(data, "adjustments"), _table(data, "attribution")
-    combine, rounding, ranking = (
-        _table(data, "combine"),
-        _table(data, "rounding"),
-        _table(data, "ranking"),
-    )
-    guard = _table(data, "guard")
-    groups = ranking.get("groups")
-    if groups is not None and not isinstance(groups, dict):
-        raise RuleError("must be a table", field="ranking.groups", value=groups)
-    return cls(
-        name=_str(data.get("name", name), field="name"),
-        title=_str(data.get("title", ""), field="title"),
-        source=_str(data.get("source", ""), field="source"),
-        assumed=_strs(data.get("assumed", []), field="assumed"),
-        family=data.get("family", base.family),
-        weights=_weights(weights, "weights", base.weights),
-        thresholds=_weights(thresholds, "thresholds", base.thresholds),
-        response_values=_answers(answers, "response", base.response_values),
-        resolution_values=_answers(answers, "resolution", base.resolution_values),
-        satisfaction_values=_answers(answers, "satisfaction", base.satisfaction_values),
-        unreachable=callback.get("unreachable", base.unreachable),
-        refused=callback.get("refused", base.refused),
-        period_timestamp=period.get("timestamp", base.period_timestamp),
-        period_start_day=_int(
-            period.get("start_day", base.period_start_day), field="period.start_day"
-        ),
-        timezone=_str(period.get("timezone", base.timezone), field="period.timezone"),
-        exclude_kinds=_strs(
-            eligibility.get("exclude_kinds", []), field="eligibility.exclude_kinds"
-        ),
-        count_merged=_bool(
-            eligibility.get("count_merged", base.count_merged), field="eligibility.count_merged"
-        ),
-        exclusion_categories=_strs(
-            exclusions.get("categories", list(base.exclusion_categories)),
-            field="exclusions.categories",
-        ),
-        exclusion_approvers=_strs(exclusions.get("approvers", []), field="exclusions.approvers"),
-        bonus_cap=_cap(adjustments, "bonus_cap", base.bonus_cap),
-        deduction_cap=_cap(adjustments, "deduction_cap", base.deduction_cap),
-        attribution=attribution.get("mode", base.attribution),
-        combine=combine.get("months", base.combine),
-        places=_int(rounding.get("places", base.places), field="rounding.places"),
-        rounding=rounding.get("mode", base.rounding),
-        round_rates=_bool(
-            rounding.get("round_rates", base.round_rates), field="rounding.round_rates"
-        ),
-        clamp=_bool(rounding.get("clamp", base.clamp), field="rounding.clamp"),
-        ranking_groups=(
-            {g: _strs(k, field=f"ranking.groups.{g}") for g, k in groups.items()}
-            if groups is not None
-            else dict(base.ranking_groups)
-        ),
-        tie_break=_strs(ranking.get("tie_break", list(base.tie_break)), field="ranking.tie_break"),
-        grades=_grades(data["grades"]) if "grades" in data else base.grades,
-        min_valid_callbacks=_int(
-            guard.get("min_valid_callbacks", base.min_valid_callbacks),
-            field="guard.min_valid_callbacks",
-        ),
-    )
+def _from_mapping(
+    cls: type[Rules], data: Mapping[str, Any], *, name: str, text: str, file: str
+) -> Rules:
+    kwargs, found = parse(data, name=name, base=cls())
+    if not found:
+        token = _DEFER.set(True)
+        try:
+            rules = cls(**kwargs)
+        finally:
+            _DEFER.reset(token)
+        found = [(e.field or "", e.value, e.reason) for e in _problems(rules)]
+        if not found:
+            return rules
+    problems = []
+    for field, value, reason in found:
+        line = line_of(text, field) if text else None
+        problems.append(
+            (line or 0, Problem(f"{file}:{line}" if line else file, field, value, reason))
+        )
+    problems.sort(key=lambda p: p[0])
+    raise RuleFileError(file, [p for _, p in problems])
 
 
 # ----------------------------------------------------------------------------------------- presets
@@ -837,4 +999,4 @@ def _load_preset(name: str) -> Rules:
     text = (importlib.resources.files("jiesu.scoring") / "presets" / f"{name}.toml").read_text(
         encoding="utf-8"
     )
-    return Rules.from_toml_text(text, name=name)
+    return Rules.from_toml_text(text, name=name, file=f"{name}.toml")

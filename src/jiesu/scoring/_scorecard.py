@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from jiesu.errors import Problem, RuleError, ValidationError, ValidationReport
 from jiesu.model import Unit
-from jiesu.scoring._rules import Points, Rules
+from jiesu.scoring._rules import Points, Rules, require_three_rates
 from jiesu.scoring._states import COUNT_INDEX as _C
 from jiesu.scoring._states import N_COUNTS
 
@@ -34,6 +34,7 @@ def _answer_vectors(
     The vectors give valid callbacks and the scaled response, resolution and satisfaction sums; the
     scale is the power of ten that makes every answer value an integer.
     """
+    require_three_rates(rules)
     values = [*rules.response_values.values(), *rules.resolution_values.values()]
     values += list(rules.satisfaction_values.values())
     digits = max(max(-v.as_tuple().exponent, 0) for v in values)  # type: ignore[operator] # finite values

@@ -15,7 +15,7 @@ from jiesu.model import DEFAULT_TZ, Ticket, UnitKind
 from jiesu.report._data import MapArea, ReportData, ScoreRow
 from jiesu.routing import Router
 from jiesu.sample import categories, data_file, generate_complaints, population, simulate
-from jiesu.scoring import Rules, evaluate, tally_evaluations
+from jiesu.scoring import Rules, area_volume_many, evaluate, period_of, tally_evaluations
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -178,7 +178,14 @@ def run_sample_month(
     )
     evaluations = tuple(evaluate(t, rules) for t in tickets)
     kinds = {u.code: u.kind for u in units}
-    scorecard = tally_evaluations(evaluations).scores(rules, kinds=kinds, population=population())
+    volume = area_volume_many(  # 万人诉求量 counts the complaints located in each area
+        [street or "" for street in streets],
+        [period_of(c.received_at, rules) for c in complaints],
+        parents={u.code: u.parent for u in units if u.parent},
+    )
+    scorecard = tally_evaluations(evaluations).scores(
+        rules, kinds=kinds, population=population(), area_volume=volume
+    )
     return MonthlyRun(
         period=f"{year:04d}-{month:02d}",
         periods=tuple(s.format("YYYY-MM") for s in starts),

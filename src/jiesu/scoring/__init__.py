@@ -7,7 +7,7 @@ tickets are counted in bulk (:func:`tally_many`, :func:`score_many`, :func:`scor
 
 from __future__ import annotations
 
-from jiesu.scoring._bulk import CALLBACK_CODES, SATISFACTION_CODES, score_many, tally_many
+from jiesu.scoring._bulk import score_many, tally_many
 from jiesu.scoring._components import (
     BUILTIN_COMPONENTS,
     ChecklistItem,
@@ -16,7 +16,7 @@ from jiesu.scoring._components import (
     Grade,
     PointsRule,
 )
-from jiesu.scoring._data import Adjustment, Exclusion, excluded_many
+from jiesu.scoring._data import Adjustment, Exclusion, area_volume_many, excluded_many
 from jiesu.scoring._evaluate import (
     Breakdown,
     Evaluation,
@@ -31,7 +31,9 @@ from jiesu.scoring._frames import ZH_HEADERS, ColumnMap, breakdown_frame, score_
 from jiesu.scoring._rulefile import RuleFileError
 from jiesu.scoring._rules import Points, Rules, Weights
 from jiesu.scoring._ruleset import RuleSet
-from jiesu.scoring._tally import COUNTS, STATES, Score, Scorecard, Tally, state_code
+from jiesu.scoring._scorecard import Score, Scorecard
+from jiesu.scoring._states import CALLBACK_CODES, COUNTS, SATISFACTION_CODES, STATES, state_code
+from jiesu.scoring._tally import Tally
 
 __all__ = [
     "BUILTIN_COMPONENTS",
@@ -58,6 +60,7 @@ __all__ = [
     "Scorecard",
     "Tally",
     "Weights",
+    "area_volume_many",
     "breakdown",
     "breakdown_arrays",
     "breakdown_frame",

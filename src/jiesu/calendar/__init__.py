@@ -13,6 +13,7 @@ sources); clocks are computed from plain values (:func:`clock`, :func:`sla_statu
 ticket's events (:meth:`DeadlinePolicy.clocks`).
 """
 
+from jiesu.calendar._bulk import SLA_COLUMNS, sla_frame
 from jiesu.calendar._calendar import Basis, BeyondCoverage, WorkCalendar
 from jiesu.calendar._clock import Clock, ClockStatus, SlaTable, clock, convert, sla_status_many
 from jiesu.calendar._groups import GroupHoliday, group_holidays
@@ -26,6 +27,7 @@ __all__ = [
     "DEFAULT_HOURS",
     "MILESTONES",
     "PRESETS",
+    "SLA_COLUMNS",
     "STATUTORY_YEARS",
     "Amendment",
     "Basis",
@@ -49,6 +51,7 @@ __all__ = [
     "convert",
     "group_holidays",
     "parse_intervals",
+    "sla_frame",
     "sla_status_many",
     "statutory_holidays",
 ]

@@ -21,18 +21,20 @@ from jiesu._loader import (
     read_toml,
     suggest,
 )
+from jiesu.calendar import _bulk
 from jiesu.calendar._clock import Clock, ClockStatus, clock, convert
 from jiesu.errors import JiesuError, RuleError, ValidationError
 from jiesu.model import Duration, Kind, Reopen, Ticket, Urgency
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
     import pendulum
 
     from jiesu.calendar._calendar import WorkCalendar
+    from jiesu.calendar._clock import SlaTable
 
 __all__ = ["MILESTONES", "PRESETS", "DeadlinePolicy", "Limit"]
 
@@ -309,6 +311,33 @@ class DeadlinePolicy:
             if milestone in _WINDOWS and found.status is ClockStatus.OVERDUE:
                 result[milestone] = attrs.evolve(found, status=ClockStatus.CLOSED)
         return result
+
+    def clocks_many(
+        self, tickets: Iterable[Ticket], calendar: WorkCalendar, *, now: dt.datetime
+    ) -> dict[str, SlaTable]:
+        """The clocks of many tickets (批量工单时限): milestone → :class:`SlaTable`, one row per ticket.
+
+        Row ``i`` of each table equals :meth:`clocks` of ticket ``i``; an empty row (status ``""``, due
+        ``NaT``, amounts ``NaN``) where that clock has not started. See :func:`~jiesu.calendar.sla_frame`
+        for a ticket table.
+
+        Raises:
+            ValidationReport: Every item that is not a :class:`~jiesu.model.Ticket`.
+
+        Examples:
+            >>> import pendulum
+            >>> from jiesu.calendar import WorkCalendar
+            >>> from jiesu.model import example_tickets
+            >>> policy, cal = DeadlinePolicy.preset("shandong"), WorkCalendar.china()
+            >>> now = pendulum.datetime(2025, 12, 1, tz="Asia/Shanghai")
+            >>> tables = policy.clocks_many(example_tickets(), cal, now=now)
+            >>> len(tables["reply"]) == len(example_tickets())
+            True
+            >>> one = policy.clocks(example_tickets()[2], cal, now=now)
+            >>> str(tables["reply"].status[2]) == one["reply"].status.value
+            True
+        """
+        return _bulk.clocks_many(self, tickets, calendar, now=now)
 
     def _start(self, ticket: Ticket, event: str) -> pendulum.DateTime | None:
         if event == "intake":

@@ -5,6 +5,8 @@ Models are immutable values (attrs, frozen). Datetimes are always aware; persona
 other fact are recomputed from the events through a :class:`Lifecycle` (the transition table as data).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from jiesu.model._base import DEFAULT_TZ, Caller, Complaint, Location, Unit, aware
 from jiesu.model._duration import Duration
 from jiesu.model._enums import (
@@ -58,18 +60,34 @@ from jiesu.model._lifecycle import (
     Transition,
     Window,
 )
-from jiesu.model._serial import (
-    MODELS,
-    SCHEMA_VERSION,
-    JsonlReader,
-    dump_jsonl,
-    dumps,
-    from_document,
-    load_jsonl,
-    loads,
-    to_document,
-)
 from jiesu.model._ticket import Ticket
+
+if TYPE_CHECKING:  # serialization (cattrs) loads on first use, below
+    from jiesu.model._serial import (
+        MODELS,
+        SCHEMA_VERSION,
+        JsonlReader,
+        dump_jsonl,
+        dumps,
+        from_document,
+        load_jsonl,
+        loads,
+        to_document,
+    )
+
+_SERIAL = frozenset(
+    {
+        "MODELS",
+        "SCHEMA_VERSION",
+        "JsonlReader",
+        "dump_jsonl",
+        "dumps",
+        "from_document",
+        "load_jsonl",
+        "loads",
+        "to_document",
+    }
+)
 
 __all__ = [
     "ACTOR_GUARDS",
@@ -135,3 +153,15 @@ __all__ = [
     "loads",
     "to_document",
 ]
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - whatever the serialization module holds
+    """Load serialization (cattrs) on first use, so ``import jiesu.model`` stays light."""
+    if name in _SERIAL:
+        from jiesu.model import _serial  # noqa: PLC0415 - lazy on purpose
+
+        value = getattr(_serial, name)
+        globals()[name] = value
+        return value
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

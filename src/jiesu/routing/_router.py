@@ -341,6 +341,28 @@ class Router:
         live = [t for t in self.territories if t.in_force(on)]
         return max(live, key=lambda t: t.valid_from or dt.date.min) if live else None
 
+    def _rules(
+        self, day: dt.date, code: str, memo: dict[Any, Any] | None
+    ) -> tuple[Catalogue, Rule | None, tuple[Rejected, ...]]:
+        """The catalogue in force, the category's rule and the rules not used (memoized per batch)."""
+        key = (day, code)
+        found = None if memo is None else memo.get(key)
+        if found is None:
+            cat = self.catalogue_at(day)
+            rule = cat.rule_for(code, day)
+            found = (cat, rule, _other_rules(cat, code, rule, day))
+            if memo is not None:
+                memo[key] = found
+        return found
+
+    def _territory(self, day: dt.date, memo: dict[Any, Any] | None) -> Territory | None:
+        if memo is None:
+            return self.territory_at(day)
+        key = ("territory", day)
+        if key not in memo:
+            memo[key] = self.territory_at(day)
+        return memo[key]  # type: ignore[no-any-return]  # as above
+
     def route(
         self,
         complaint: Complaint,
@@ -427,7 +449,8 @@ class Router:
                 "must have one entry per complaint", field="attributes", value=len(attrs_list)
             )
         when_all = None if at is None else aware(at, field="at")
-        placements = self._placements(rows, when_all)
+        memo: dict[Any, Any] = {}  # rules and versions per (day, category): found once per batch
+        placements = self._placements(rows, when_all, memo)
         out = []
         for i, (c, extra) in enumerate(zip(rows, attrs_list, strict=True)):
             cid = c.id if isinstance(c, Complaint) else None
@@ -443,14 +466,14 @@ class Router:
                 ) -> Placement | None:
                     return placements.get((i, level))
 
-                decision = self._decide(c, when, extra or {}, lookup)
+                decision = self._decide(c, when, extra or {}, lookup, memo)
                 out.append(RoutedRow(i, cid, decision, None))
             except JiesuError as exc:
                 out.append(RoutedRow(i, cid, None, exc))
         return RoutingBatch(tuple(out))
 
     def _placements(
-        self, rows: list[object], when_all: pendulum.DateTime | None
+        self, rows: list[object], when_all: pendulum.DateTime | None, memo: dict[Any, Any]
     ) -> dict[tuple[int, str], Placement]:
         """Locate every row that a territorial rule will need, grouped for ``locate_many``."""
         groups: dict[tuple[int, str, str, tuple[str, ...]], list[int]] = {}
@@ -460,19 +483,20 @@ class Router:
                 continue
             day = _local_date(when_all or c.received_at)
             try:
-                cat = self.catalogue_at(day)
+                _, rule, _ = self._rules(day, c.category, memo)
             except NoResponsibleUnitError:
                 continue
-            rule = cat.rule_for(c.category, day)
-            territory = self.territory_at(day)
+            territory = self._territory(day, memo)
             if rule is None or territory is None:
                 continue
             level = {RuleKind.TERRITORIAL: rule.level, RuleKind.FUNCTIONAL: "street"}.get(rule.kind)
             if level is None or level not in territory.levels:
                 continue
             # Rows share a locate_many call when the same swap zones are in force for them.
-            zones = tuple(z.id for z in territory._zones(level, day))  # noqa: SLF001 - same package
-            key = (id(territory), level, c.location.crs.value, zones)
+            zone_key = ("zones", id(territory), level, day)
+            if zone_key not in memo:
+                memo[zone_key] = tuple(z.id for z in territory._zones(level, day))  # noqa: SLF001 - same package
+            key = (id(territory), level, c.location.crs.value, memo[zone_key])
             groups.setdefault(key, []).append(i)
             first_day.setdefault(key, day)
         found: dict[tuple[int, str], Placement] = {}
@@ -495,12 +519,11 @@ class Router:
         when: pendulum.DateTime,
         attributes: Mapping[str, str],
         locate: Callable[[Complaint, str, Territory, dt.date], Placement | None],
+        memo: dict[Any, Any] | None = None,
     ) -> Decision:
         day = _local_date(when)
-        cat = self.catalogue_at(day)
         code = complaint.category
-        rule = cat.rule_for(code, day)
-        rejected = _other_rules(cat, code, rule, day)
+        cat, rule, rejected = self._rules(day, code, memo)
         base: dict[str, Any] = {
             "complaint_id": complaint.id,
             "at": when,
@@ -532,7 +555,7 @@ class Router:
             )
         if rule.kind is RuleKind.FUNCTIONAL:
             lead = self._unit(rule.unit)  # type: ignore[arg-type]  # functional rules have a unit
-            rejected += self._street_not_used(complaint, locate, day)
+            rejected += self._street_not_used(complaint, locate, day, memo)
             return Decision(
                 **base,
                 lead=lead,
@@ -572,6 +595,7 @@ class Router:
             co=co,
             locate=locate,
             day=day,
+            memo=memo,
         )
 
     def _territorial(
@@ -585,8 +609,9 @@ class Router:
         co: tuple[str, ...],
         locate: Callable[[Complaint, str, Territory, dt.date], Placement | None],
         day: dt.date,
+        memo: dict[Any, Any] | None,
     ) -> Decision:
-        territory = self.territory_at(day)
+        territory = self._territory(day, memo)
         if territory is None:
             raise NoResponsibleUnitError(
                 "a territorial rule applies but no territory version is in force",
@@ -665,8 +690,9 @@ class Router:
         complaint: Complaint,
         locate: Callable[[Complaint, str, Territory, dt.date], Placement | None],
         day: dt.date,
+        memo: dict[Any, Any] | None,
     ) -> tuple[Rejected, ...]:
-        territory = self.territory_at(day)
+        territory = self._territory(day, memo)
         if territory is None or complaint.location is None or "street" not in territory.levels:
             return ()
         placement = locate(complaint, "street", territory, day)

@@ -24,7 +24,6 @@ _HERE = str(Path(__file__).resolve().parent)
 sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE] + [_HERE]
 
 import argparse  # noqa: E402 - after the path fix above
-import os  # noqa: E402 - after the path fix above
 import subprocess  # noqa: E402 - after the path fix above
 import tempfile  # noqa: E402 - after the path fix above
 import time  # noqa: E402 - after the path fix above
@@ -66,15 +65,32 @@ def _export(rows: int, base: pa.Table, path: Path) -> None:
         fh.write(buffer.getvalue().to_pybytes().decode("utf-8").encode("gb18030"))
 
 
+_PEAK = (
+    "import atexit, runpy, sys\n"
+    "def _peak():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            sys.stderr.write('PEAK ' + line.split()[1] + '\\n')\n"
+    "atexit.register(_peak)\n"
+    "sys.argv = sys.argv[1:]\n"
+    "runpy.run_module(sys.argv[0], run_name='__main__') if sys.argv[0] == 'jiesu.cli' "
+    "else runpy.run_path(sys.argv[0], run_name='__main__')\n"
+)
+
+
 def _process(args: list[str]) -> tuple[float, float, int]:
-    """Run a process; its wall seconds, peak resident MiB and exit code."""
+    """Run a Python process; its wall seconds, peak resident MiB (its own VmHWM) and exit code.
+
+    The process reports its own high-water mark at exit: the fork's rusage would also count the pages of
+    this (large) parent process from before the exec.
+    """
     start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603 - our own commands
-    _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(  # noqa: S603 - our own commands
+        [sys.executable, "-c", _PEAK, *args], capture_output=True, text=True, check=False
+    )
     seconds = time.perf_counter() - start
-    if proc.stderr is not None:
-        proc.stderr.close()
-    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    peaks = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK ")]
+    return seconds, (peaks[-1] / 1024 if peaks else float("nan")), done.returncode
 
 
 def _stages(district: District, path: Path, out: Path) -> tuple[dict[str, float], int, int]:
@@ -120,9 +136,9 @@ def main() -> int:
             out.mkdir()
             plain = Path(tmp) / "plain.py"
             plain.write_text(PLAIN, encoding="utf-8")
-            p_s, p_mib, p_code = _process([sys.executable, str(plain), str(export)])
+            p_s, p_mib, p_code = _process([str(plain), str(export)])
             command = [
-                sys.executable, "-m", "jiesu.cli", "month", str(folder), "--tickets", str(export),
+                "jiesu.cli", "month", str(folder), "--tickets", str(export),
                 "--period", "2025-03", "--output-dir", str(out), "--quiet",
                 "--now", "2025-04-05T00:00:00+08:00",
             ]  # fmt: skip

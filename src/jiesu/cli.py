@@ -658,15 +658,12 @@ def _print_scorecard(result: pa.Table) -> None:
 def _where(report: ValidationReport, frame: pa.Table, *, csv: bool) -> ValidationReport:
     """Name each bad row by its 1-based number, its line in a CSV file (header: line 1) and its ticket id."""
     ids = frame.column("工单编号").to_pylist() if "工单编号" in frame.column_names else []
-    first: dict[object, int] = {}
-    for i, ticket in enumerate(ids):
-        first.setdefault(ticket, i)
     problems = []
     for p in report.problems:
-        index = first.get(p.row, p.row)
+        index = p.row  # the 0-based row of the table, right even when ticket ids repeat
         if isinstance(index, int):
             line = f"line {index + 2}, " if csv else ""
-            ticket = f"工单编号 {p.row}" if index != p.row else ""
+            ticket = f"工单编号 {ids[index]}" if index < len(ids) else ""
             detail = f" ({line}{ticket})".replace(", )", ")") if line or ticket else ""
             where: int | str = f"{index + 1}{detail}"
         else:

@@ -219,12 +219,12 @@ def test_bad_rows_are_all_reported_once() -> None:
     with pytest.raises(ValidationReport) as info:
         tally_many(units, periods, rules=RULES, **args)
     assert info.value.lines() == [
-        "row 1, contacted: unknown answer; allowed: 是/否, yes/no, 1/0 (got '也许')",
+        "row 1, contacted: unknown answer; allowed: 是/否, yes/no, true/false, 1/0 (got '也许')",
         "row 1, period: missing period (got None)",
         "row 2, callback: unknown callback outcome; allowed: 0-3 or none/answered/unreachable/refused (got 'maybe')",
         "row 2, unit: missing unit (got '')",
         "row 4, satisfaction: unknown satisfaction; allowed: 0-2 or 满意/基本满意/不满意 (got '很好')",
-        "row 4, solved: unknown answer; allowed: 是/否, yes/no, 1/0 (got '3')",
+        "row 4, solved: unknown answer; allowed: 是/否, yes/no, true/false, 1/0 (got '3')",
     ]
     assert str(info.value).startswith("3 of 5 rows failed validation:")
     tally, report = tally_many(units, periods, rules=RULES, errors="collect", **args)
@@ -344,7 +344,7 @@ def test_score_many_end_to_end() -> None:
     assert rows["S02"].composite == 100
     assert rows["S02"].excluded == 1
     assert rows["S01"].satisfaction == 95
-    assert rows["S01"].per_10k == 1
+    assert rows["S01"].per_10k_led == 1
     assert [s.unit for s in card.rows()] == ["S02", "S01"]
 
 

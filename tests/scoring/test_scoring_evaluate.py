@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiesu.errors import ValidationError
 from jiesu.model import (
     AnsweredAtIntake,
     Callback,
@@ -308,7 +307,30 @@ def test_period_many_equals_period_of(values: list[dt.datetime], start_day: int)
 
 def test_period_many_edges() -> None:
     assert period_many(np.array(["NaT"], dtype="datetime64[s]"), RULES).tolist() == [""]
-    with pytest.raises(
-        ValidationError, match=r"^timezone: the zone's UTC offset changes within the span"
-    ):
-        period_many(np.array(["1988-01-01", "1988-07-01"], dtype="datetime64[D]"), RULES)
+    # Shanghai kept daylight saving 1986-1991: 15:30 UTC on 30 June 1988 was 00:30 on 1 July there
+    moments = np.array(["1988-01-01T00:00", "1988-06-30T15:30", "NaT"], dtype="datetime64[m]")
+    assert period_many(moments, RULES).tolist() == ["1988-01", "1988-07", ""]
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Asia/Shanghai"])
+@pytest.mark.parametrize("start_day", [1, 19])
+def test_period_many_is_exact_in_zones_with_daylight_saving(zone: str, start_day: int) -> None:
+    rules = attrs.evolve(Rules(), timezone=zone, period_start_day=start_day)
+    rng = np.random.default_rng(14)
+    lo = int(np.datetime64("1985-01-01T00:00", "s").astype(np.int64))
+    hi = int(np.datetime64("2027-01-01T00:00", "s").astype(np.int64))
+    random = rng.integers(lo, hi, 3_000)
+    # and every instant within an hour of each month's start in the zone, where a wrong offset shows
+    edges = [
+        int(pendulum.datetime(y, m, d, tz=zone).int_timestamp) + k
+        for y in (1991, 2024, 2025)
+        for m in range(1, 13)
+        for d in {1, start_day}
+        for k in (-3_601, -3_600, -1, 0, 1, 3_599, 3_600)
+    ]
+    seconds = np.concatenate([random, np.array(edges, dtype=np.int64)])
+    got = period_many(seconds.astype("datetime64[s]"), rules)
+    expected = [
+        period_of(pendulum.from_timestamp(int(s), tz="UTC"), rules) for s in seconds.tolist()
+    ]
+    assert got.tolist() == expected

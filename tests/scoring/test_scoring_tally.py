@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from jiesu.errors import RuleError, ValidationError, ValidationReport
 from jiesu.model import Unit, UnitKind
 from jiesu.scoring import COUNTS, Adjustment, Points, Rules, Tally
-from jiesu.scoring._tally import _scaled
+from jiesu.scoring._scorecard import _scaled
 
 RULES = Rules.preset("beijing-2021")
 
@@ -91,9 +91,9 @@ def test_rates_are_within_bounds_and_never_nan(t: Tally) -> None:
 
 
 def test_tally_repr_len_and_equality() -> None:
-    t = Tally.from_counts(["S01"], ["2025-03"], [{"tickets": 2, "answered": 1}])
+    t = Tally.from_counts(["S01"], ["2025-03"], [{"tickets": 2, "answered": 1, "excluded": 1}])
     assert len(t) == 1
-    assert repr(t) == "Tally(keys=1, tickets=3)"
+    assert repr(t) == "Tally(keys=1, tickets=2, excluded=1)"  # counts, not the sum of every column
     assert t != Tally.empty()
     assert t.__eq__(3) is NotImplemented
     assert t.__add__(3) is NotImplemented
@@ -260,8 +260,9 @@ def test_per_10k_and_adjustments() -> None:
     assert s01.weighted == Points("92.00")
     assert (s01.bonus, s01.deduction) == (Points("2.00"), Points("0.30"))
     assert s01.composite == Points("93.70")
-    assert s01.per_10k == Points("22.79")  # 100 tickets / 43,871 × 10,000
-    assert card.get("S02", "2025-03").per_10k is None
+    assert s01.per_10k_led == Points("22.79")  # 100 tickets / 43,871 × 10,000
+    assert s01.per_10k is None  # no area volume: 万人诉求量 is not guessed from the tickets led
+    assert card.get("S02", "2025-03").per_10k_led is None
     assert card.get("S02", "2025-03").composite == Points("20.00")
     with pytest.raises(
         ValidationReport,
@@ -379,3 +380,64 @@ def test_rules_check_adjustment_precision_is_rounded() -> None:
 def test_threshold_precision_is_checked_at_scoring() -> None:
     with pytest.raises(RuleError, match=r"^x: must have at most 2 decimal places \(got '1.234'\)$"):
         _scaled(Decimal("1.234"), 2, field="x")
+
+
+def test_per_10k_is_the_area_figure_and_per_10k_led_the_units() -> None:
+    from jiesu.scoring import area_volume_many  # noqa: PLC0415 - the helper under test
+
+    # 12 complaints located in S01's area, 20 in S02's; S01 led 3 tickets, S02 led 1; D01 led none
+    located = ["S01"] * 12 + ["S02"] * 20 + [""]
+    volume = area_volume_many(
+        located, ["2025-03"] * len(located), parents={"S01": "D01", "S02": "D01"}
+    )
+    assert volume == {("D01", "2025-03"): 32, ("S01", "2025-03"): 12, ("S02", "2025-03"): 20}
+    t = _one(
+        {
+            "S01": {"tickets": 3, "answered": 3, "contacted": 3},
+            "S02": {"tickets": 1, "answered": 1},
+            "D01": {"tickets": 1},
+        }
+    )
+    population = {"S01": 40_000, "S02": 50_000, "D01": 90_000}
+    card = t.scores(RULES, population=population, area_volume=volume)
+    got = {s.unit: (s.per_10k, s.per_10k_led) for s in card.rows()}
+    assert got == {
+        "S01": (Points("3.00"), Points("0.75")),
+        "S02": (Points("4.00"), Points("0.20")),
+        "D01": (Points("3.56"), Points("0.11")),  # the district counts all its complaints
+    }
+    by_unit = t.scores(RULES, population=population, area_volume={"S01": 12})
+    assert by_unit.get("S01", "2025-03").per_10k == Points("3.00")
+    assert by_unit.get("S02", "2025-03").per_10k is None
+    arrays = by_unit.to_arrays()
+    assert np.ma.getmaskarray(arrays["per_10k"]).tolist() == [True, False, True]
+    with pytest.raises(ValidationError, match="area_volume"):
+        t.scores(RULES, population=population, area_volume={"S01": -3})
+    with pytest.raises(ValidationError, match="cycle"):
+        area_volume_many(["S01"], ["2025-03"], parents={"S01": "D01", "D01": "S01"})
+    with pytest.raises(ValidationError, match="same length"):
+        area_volume_many(["S01"], ["2025-03", "2025-04"])
+
+
+@pytest.mark.parametrize("name", [None, "beijing-2021", "beijing-2025", "threshold-points"])
+def test_district_departments_are_ranked(name: str | None) -> None:
+    rules = Rules() if name is None else Rules.preset(name)
+    assert rules.group_of("district_department") == "district_departments"
+    t = _one(
+        {"B01": {"tickets": 1, "answered": 1}, "B02": {"tickets": 1, "answered": 1, "solved": 1}}
+    )
+    card = t.scores(rules, kinds={"B01": "district_department", "B02": "district_department"})
+    assert {s.group for s in card.rows()} == {"district_departments"}
+    assert all(s.rank is not None for s in card.rows() if s.rated)
+
+
+def test_from_keys_drops_keys_that_cancel_out() -> None:
+    a = _one({"S01": {"tickets": 2, "answered": 2}, "S02": {"tickets": 1}})
+    b = _one({"S01": {"tickets": 2, "answered": 2}})
+    net = Tally.from_keys(
+        np.concatenate([a.units, b.units]),
+        np.concatenate([a.periods, b.periods]),
+        None,
+        np.concatenate([a.counts, -b.counts]),
+    )
+    assert net == _one({"S02": {"tickets": 1}})

@@ -8,21 +8,28 @@ is skewed (a log-normal share), as busy streets and departments get many times m
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
+from jiesu import scoring
 from jiesu.errors import ValidationError
+from jiesu.model import CallbackOutcome, Satisfaction
 from jiesu.sample._complaints import check_int
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-SATISFACTION_CODES: Final = {0: "dissatisfied", 1: "basically_satisfied", 2: "satisfied"}
+SATISFACTION_CODES: Final = MappingProxyType(
+    dict(sorted((scoring.SATISFACTION_CODES[m.value], m.value) for m in Satisfaction))
+)
 """The ``satisfaction`` column's codes (满意度), as :data:`jiesu.scoring.SATISFACTION_CODES` numbers them:
 0 不满意, 1 基本满意, 2 满意. Meaningful only where the callback was answered (0 elsewhere)."""
 
-CALLBACK_CODES: Final = {1: "answered", 2: "unreachable", 3: "refused"}
+CALLBACK_CODES: Final = MappingProxyType(
+    {scoring.CALLBACK_CODES[o.value]: o.value for o in CallbackOutcome}
+)
 """The ``callback`` column's codes (回访结果), as :data:`jiesu.scoring.CALLBACK_CODES` numbers them."""
 
 ELIGIBLE_SHARE: Final = 0.88

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from jiesu.scoring._bulk import CALLBACK_CODES, SATISFACTION_CODES, score_many, tally_many
+from jiesu.scoring._bulk import score_many, tally_many
 from jiesu.scoring._components import (
     BUILTIN_COMPONENTS,
     ChecklistItem,
@@ -18,7 +18,7 @@ from jiesu.scoring._components import (
     Grade,
     PointsRule,
 )
-from jiesu.scoring._data import Adjustment, Exclusion, excluded_many
+from jiesu.scoring._data import Adjustment, Exclusion, area_volume_many, excluded_many
 from jiesu.scoring._evaluate import (
     Breakdown,
     Evaluation,
@@ -32,7 +32,9 @@ from jiesu.scoring._evaluate import (
 from jiesu.scoring._rulefile import RuleFileError
 from jiesu.scoring._rules import Points, Rules, Weights
 from jiesu.scoring._ruleset import RuleSet
-from jiesu.scoring._tally import COUNTS, STATES, Score, Scorecard, Tally, state_code
+from jiesu.scoring._scorecard import Score, Scorecard
+from jiesu.scoring._states import CALLBACK_CODES, COUNTS, SATISFACTION_CODES, STATES, state_code
+from jiesu.scoring._tally import Tally
 
 if TYPE_CHECKING:  # the frame path (narwhals) loads on first use, below
     from jiesu.scoring._frames import (
@@ -70,6 +72,7 @@ __all__ = [
     "Scorecard",
     "Tally",
     "Weights",
+    "area_volume_many",
     "breakdown",
     "breakdown_arrays",
     "breakdown_frame",

@@ -9,41 +9,38 @@ import numpy as np
 import numpy.typing as npt
 
 from jiesu.errors import ErrorPolicy, Problem, ValidationError, ValidationReport
-from jiesu.scoring._tally import N_STATES, STATE_COUNTS, Scorecard, Tally
+from jiesu.scoring._labels import KnownUnits, check_labels, is_text, known_units
+from jiesu.scoring._states import (
+    ANSWERED,
+    ANSWERS,
+    CALLBACK_CODES,
+    CALLBACKS,
+    COMBO_EXCLUDED,
+    N_STATES,
+    REASONS,
+    SATISFACTION_CODES,
+    SATISFACTIONS,
+    STATE_COUNTS,
+    YES_NO_CODES,
+    combo_codes,
+    combo_states,
+    trim,
+    with_numbers,
+)
+from jiesu.scoring._tally import Tally
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from jiesu.scoring._data import Adjustment
     from jiesu.scoring._rules import Rules
+    from jiesu.scoring._scorecard import Scorecard
 
-__all__ = ["CALLBACK_CODES", "SATISFACTION_CODES", "score_many", "tally_many"]
+__all__ = ["score_many", "tally_many"]
 
-CALLBACK_CODES: Final[dict[str, int]] = {
-    "none": 0,
-    "未回访": 0,
-    "answered": 1,
-    "已回访": 1,
-    "unreachable": 2,
-    "无法联系": 2,
-    "refused": 3,
-    "拒绝回访": 3,
-}
-"""Callback outcome codes of the array path (回访结果): 0 none, 1 answered, 2 unreachable, 3 refused."""
-
-SATISFACTION_CODES: Final[dict[str, int]] = {
-    "dissatisfied": 0,
-    "不满意": 0,
-    "basically_satisfied": 1,
-    "基本满意": 1,
-    "satisfied": 2,
-    "满意": 2,
-}
-"""Satisfaction codes of the array path (满意度): 0 不满意, 1 基本满意, 2 满意."""
-
-YES_NO_CODES: Final[dict[str, int]] = {"yes": 1, "是": 1, "true": 1, "no": 0, "否": 0, "false": 0}
-"""Answer codes of 是否联系 / 是否解决 (是 1, 否 0)."""
-
+_CALLBACK_TEXT: Final = with_numbers(CALLBACK_CODES)
+_YES_NO_TEXT: Final = with_numbers(YES_NO_CODES)
+_SATISFACTION_TEXT: Final = with_numbers(SATISFACTION_CODES)
 _MAX_DIRECT: Final = 1 << 22
 
 
@@ -67,7 +64,7 @@ def _encode(
     else:
         uniq, inverse = np.unique(values.astype(str), return_inverse=True)
         lookup = np.array(
-            [table.get(str(u).strip().lower(), -1) for u in uniq.tolist()], dtype=np.int16
+            [table.get(trim(str(u)).lower(), -1) for u in uniq.tolist()], dtype=np.int16
         )
         mapped = lookup[inverse]
         bad = mapped < 0
@@ -77,45 +74,59 @@ def _encode(
     return np.where(bad, 0, values).astype(np.int8), bad
 
 
-def _report(
+def _report(  # noqa: PLR0917 - private helper
     bad: npt.NDArray[np.bool_],
     arr: npt.NDArray[Any],
     offset: int,
     field: str,
     problems: list[Problem],
+    reasons: list[str] | None = None,
 ) -> None:
     rows = np.flatnonzero(bad)
     values = arr[rows].tolist()
-    reason = _REASONS[field]
+    why = reasons if reasons is not None else [_REASONS[field]] * len(rows)
     problems.extend(
         Problem(int(r) + offset, field, v, reason)
-        for r, v in zip(rows.tolist(), values, strict=True)
+        for r, v, reason in zip(rows.tolist(), values, why, strict=True)
     )
 
 
-_REASONS: Final[dict[str, str]] = {
-    "callback": "unknown callback outcome; allowed: 0-3 or none/answered/unreachable/refused",
-    "contacted": "unknown answer; allowed: 是/否, yes/no, 1/0",
-    "solved": "unknown answer; allowed: 是/否, yes/no, 1/0",
-    "satisfaction": "unknown satisfaction; allowed: 0-2 or 满意/基本满意/不满意",
-    "unit": "missing unit",
-    "period": "missing period",
-}
+_REASONS: Final = REASONS
 
 
 class _Codes:
-    """Factorized key column: sorted labels and a way to get the codes of a slice."""
+    """Factorized key column: sorted labels, a way to get the codes of a slice, and its refused rows.
 
-    def __init__(self, values: npt.NDArray[Any]) -> None:
+    Text labels are checked once per distinct value (:func:`check_labels`): trimmed of every Unicode
+    space, blanks and phantom periods refused, units looked up in the units table when one is given.
+    """
+
+    def __init__(
+        self, values: npt.NDArray[Any], field: str, known: KnownUnits | None = None
+    ) -> None:
         self.values = values
+        self.field = field
         self.low = 0
         self.codes: npt.NDArray[np.int64] | None = None
+        self.refused: npt.NDArray[np.bool_] | None = None  # per row
+        self.raw: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self.reasons: list[str | None] = []
         if values.dtype.kind in "iu" and len(values):
             low, high = int(values.min()), int(values.max())
             if high - low < max(_MAX_DIRECT, 2 * len(values)):
                 self.low = low
                 self.labels = np.arange(low, high + 1, dtype=values.dtype)
                 return
+        if is_text(values):
+            raw_labels, inverse = np.unique(values.astype(str), return_inverse=True)
+            normal, self.reasons = check_labels(raw_labels, field, known)
+            self.labels, remap = np.unique(normal, return_inverse=True)
+            self.codes = np.asarray(remap[inverse], dtype=np.int64).reshape(len(values))
+            refused = np.array([r is not None for r in self.reasons], dtype=bool)
+            if refused.any():
+                self.raw = np.asarray(inverse, dtype=np.int64).reshape(len(values))
+                self.refused = refused[self.raw]
+            return
         present = ~_missing(values)
         self.labels, inverse = np.unique(
             values[present] if not present.all() else values, return_inverse=True
@@ -123,6 +134,8 @@ class _Codes:
         codes = np.zeros(len(values), dtype=np.int64)
         codes[present] = inverse
         self.codes = codes
+        if not present.all():
+            self.refused = ~present
 
     def chunk(self, sl: slice) -> npt.NDArray[np.int64]:
         """Fresh int64 codes of a slice (writable)."""
@@ -132,6 +145,16 @@ class _Codes:
         if self.low:
             out -= self.low
         return out
+
+    def bad(self, sl: slice) -> npt.NDArray[np.bool_] | None:
+        """Which rows of a slice hold a refused label (``None``: none can)."""
+        return None if self.refused is None else self.refused[sl]
+
+    def why(self, rows: npt.NDArray[np.intp]) -> list[str] | None:
+        """The reasons of refused rows (absolute indices), ``None`` for the field's usual reason."""
+        if not len(self.raw):
+            return None
+        return [str(self.reasons[i]) for i in self.raw[rows].tolist()]
 
 
 def _flag(values: npt.ArrayLike | None, n: int, field: str) -> npt.NDArray[np.bool_] | None:
@@ -146,10 +169,7 @@ def _flag(values: npt.ArrayLike | None, n: int, field: str) -> npt.NDArray[np.bo
 
 
 def _missing(arr: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
-    if arr.dtype.kind in "US":
-        return np.asarray(np.char.str_len(arr) == 0, dtype=bool)
-    if arr.dtype.kind == "O":
-        return np.array([v is None or v == "" for v in arr.tolist()], dtype=bool).reshape(len(arr))
+    """Missing keys of a column that is not text (text labels are checked by :func:`check_labels`)."""
     if arr.dtype.kind == "M":
         return np.asarray(np.isnat(arr), dtype=bool)
     if arr.dtype.kind == "f":
@@ -157,16 +177,7 @@ def _missing(arr: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     return np.zeros(len(arr), dtype=bool)
 
 
-def _state_table() -> npt.NDArray[np.int8]:
-    """State of each ``cb*12 + contacted*6 + solved*3 + satisfaction`` combination; index 48 = excluded."""
-    table = np.zeros(49, dtype=np.int8)
-    for cb in range(4):
-        for rest in range(12):
-            table[cb * 12 + rest] = 4 + rest if cb == 1 else (1 if cb == 0 else cb)
-    return table
-
-
-_STATE_TABLE: Final = _state_table()
+_STATE_TABLE: Final = combo_states()
 _CHUNK: Final = 1 << 18
 
 
@@ -176,10 +187,14 @@ class _Rows:
 
     units: npt.NDArray[Any]
     periods: npt.NDArray[Any]
+    ucodes: _Codes
+    pcodes: _Codes
     answers: dict[str, npt.NDArray[Any]]
     skip: tuple[npt.NDArray[np.bool_], ...]
     keep: npt.NDArray[np.bool_] | None
     excluded: npt.NDArray[np.bool_] | None
+    lead: npt.NDArray[np.bool_] | None = None
+    ids: npt.NDArray[Any] | None = None
 
     @classmethod
     def check(
@@ -191,10 +206,13 @@ class _Rows:
         flags: Mapping[str, npt.ArrayLike | None],
         rules: Rules,
         category: npt.NDArray[Any] | None = None,
+        units_table: KnownUnits | None = None,
+        ids: npt.NDArray[Any] | None = None,
     ) -> _Rows:
         n = len(units)
         arrays = {name: np.asarray(arr) for name, arr in answers.items()}
-        for name, arr in (("period", periods), *arrays.items(), ("category", category)):
+        shaped = (("period", periods), *arrays.items(), ("category", category), ("ticket_id", ids))
+        for name, arr in shaped:
             if arr is not None and np.shape(arr) != (n,):
                 raise ValidationError(
                     f"must have the same length as unit ({n})", field=name, value=np.shape(arr)
@@ -207,53 +225,145 @@ class _Rows:
         lead = _flag(flags.get("lead"), n, "lead")
         keep = lead if rules.attribution == "lead" else None
         excluded = _flag(flags.get("excluded"), n, "excluded")
-        return cls(units, periods, arrays, skip, keep, excluded)
+        ucodes = _Codes(units, "unit", units_table)
+        pcodes = _Codes(periods, "period")
+        return cls(units, periods, ucodes, pcodes, arrays, skip, keep, excluded, lead, ids)
 
-    def states(
+    def states(  # noqa: C901 - one pass over the checks of a slice
         self, sl: slice, problems: list[Problem]
     ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.bool_] | None]:
         """The state of each row of a slice and which rows count (``None``: all); bad rows are reported."""
-        counted: npt.NDArray[np.bool_] | None = None
+        checked: npt.NDArray[np.bool_] | None = None  # rows whose values must be right
         for flag in self.skip:
-            counted = ~flag[sl] if counted is None else counted & ~flag[sl]
-        if self.keep is not None:
-            counted = self.keep[sl] if counted is None else counted & self.keep[sl]
-        cb, bad_cb = _encode(self.answers["callback"][sl], CALLBACK_CODES, 3)
-        con, bad_con = _encode(self.answers["contacted"][sl], YES_NO_CODES, 1)
-        sol, bad_sol = _encode(self.answers["solved"][sl], YES_NO_CODES, 1)
-        sat, bad_sat = _encode(self.answers["satisfaction"][sl], SATISFACTION_CODES, 2)
+            checked = ~flag[sl] if checked is None else checked & ~flag[sl]
+        cb, bad_cb = _encode(self.answers["callback"][sl], _CALLBACK_TEXT, len(CALLBACKS) - 1)
+        con, bad_con = _encode(self.answers["contacted"][sl], _YES_NO_TEXT, len(ANSWERS) - 1)
+        sol, bad_sol = _encode(self.answers["solved"][sl], _YES_NO_TEXT, len(ANSWERS) - 1)
+        sat, bad_sat = _encode(
+            self.answers["satisfaction"][sl], _SATISFACTION_TEXT, len(SATISFACTIONS) - 1
+        )
         checks = {
             "callback": bad_cb,
             "contacted": bad_con,
             "solved": bad_sol,
             "satisfaction": bad_sat,
+            "unit": self.ucodes.bad(sl),
+            "period": self.pcodes.bad(sl),
         }
-        checks["unit"] = _missing(self.units[sl]) if self.units.dtype.kind not in "iub" else None
-        checks["period"] = (
-            _missing(self.periods[sl]) if self.periods.dtype.kind not in "iub" else None
-        )
+        reject: npt.NDArray[np.bool_] | None = None
         if any(b is not None and b.any() for b in checks.values()):
-            answered = cb == 1
+            answered = cb == ANSWERED
             reject = np.zeros(sl.stop - sl.start, dtype=bool)
             for field, bad in checks.items():
                 if bad is None:
                     continue
                 hit = bad if field in {"callback", "unit", "period"} else bad & answered
-                if counted is not None:
-                    hit = hit & counted
+                if checked is not None:
+                    hit = hit & checked
                 if hit.any():
-                    source = {"unit": self.units, "period": self.periods}.get(field)
-                    values = self.answers[field] if source is None else source
-                    _report(hit, values[sl], sl.start, field, problems)
+                    codes = {"unit": self.ucodes, "period": self.pcodes}.get(field)
+                    values = self.answers[field] if codes is None else codes.values
+                    why = None if codes is None else codes.why(np.flatnonzero(hit) + sl.start)
+                    _report(hit, values[sl], sl.start, field, problems, why)
                     reject |= hit
+        counted = checked
+        if (
+            self.keep is not None
+        ):  # co-handlers: checked like the lead, counted only if the rules say
+            counted = self.keep[sl] if counted is None else counted & self.keep[sl]
+        if reject is not None:
             counted = ~reject if counted is None else counted & ~reject
-        combo = cb * np.int8(12)
-        combo += con * np.int8(6)
-        combo += sol * np.int8(3)
-        combo += sat
+        combo = combo_codes(cb, con, sol, sat)
         if self.excluded is not None:
-            combo[self.excluded[sl]] = 48
-        return _STATE_TABLE[combo], counted
+            combo[self.excluded[sl]] = COMBO_EXCLUDED
+        state = _STATE_TABLE[combo]
+        if self.ids is not None:
+            ok = np.ones(len(state), dtype=bool) if reject is None else ~reject
+            fine = ok if checked is None else ok & checked
+            drop = self._repeated(sl, state, ok, fine, problems)
+            if drop is not None:
+                counted = ~drop if counted is None else counted & ~drop
+        return state, counted
+
+    def _repeated(
+        self,
+        sl: slice,
+        state: npt.NDArray[np.int8],
+        ok: npt.NDArray[np.bool_],
+        fine: npt.NDArray[np.bool_],
+        problems: list[Problem],
+    ) -> npt.NDArray[np.bool_] | None:
+        """Rows of repeated ticket ids that must not count: duplicates beyond the first, and conflicts.
+
+        A duplicate repeats a row exactly (same ticket, unit, role, period and answers): it is reported
+        and the first copy counts once. Two different lead (主办) rows of one ticket, or two different
+        rows of one co-handler (协办), contradict each other: every one of them is a bad row.
+        """
+        assert self.ids is not None  # noqa: S101 - checked by the caller
+        ids = self.ids[sl]
+        _, tid = np.unique(ids.astype(str), return_inverse=True)
+        tid = np.asarray(tid, dtype=np.int64).reshape(len(ids))
+        if np.bincount(tid).max(initial=0) < 2:  # noqa: PLR2004 - no id repeats
+            return None
+        lead = np.ones(len(ids), dtype=bool) if self.lead is None else self.lead[sl]
+        unit = self.ucodes.chunk(sl)
+        content = np.stack([self.pcodes.chunk(sl), state, fine], axis=1).astype(np.int64)
+        drop, found = repeated_rows(tid, unit, lead, content, ok=ok, fine=fine)
+        problems.extend(
+            Problem(
+                r + sl.start, "ticket_id", ids[r : r + 1].tolist()[0], why(lambda x: x + sl.start)
+            )
+            for r, why in found
+        )
+        return drop
+
+
+def repeated_rows(
+    tid: npt.NDArray[np.int64],
+    unit: npt.NDArray[np.int64],
+    lead: npt.NDArray[np.bool_],
+    content: npt.NDArray[np.int64],
+    *,
+    ok: npt.NDArray[np.bool_],
+    fine: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.bool_], list[tuple[int, Any]]]:
+    """Rows of repeated ticket ids that must not count, and why (a function of how rows are named).
+
+    A duplicate repeats a row exactly (ticket, unit, role and ``content`` codes): it is reported and the
+    first copy counts once. Different lead (主办) rows of one ticket, or different rows of one
+    co-handler (协办), contradict each other: every one of them is a bad row. Only ``ok`` rows (not
+    already bad) take part; conflicts are sought among the ``fine`` ones (rows that are scored).
+    """
+    n = len(tid)
+    rows = np.flatnonzero(ok)
+    table = np.column_stack([tid[rows], unit[rows], lead[rows], content[rows]]).astype(np.int64)
+    _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
+    inverse = np.asarray(inverse).reshape(len(rows))
+    copy = first[inverse] != np.arange(len(rows))
+    drop = np.zeros(n, dtype=bool)
+    found: list[tuple[int, Any]] = []
+    for k in np.flatnonzero(copy).tolist():
+        r, original = int(rows[k]), int(rows[first[inverse[k]]])
+        drop[r] = True
+        found.append((r, lambda at, o=original: f"duplicate of row {at(o)}: counted once"))
+    kept = rows[~copy & fine[rows]]
+    holder = np.where(lead[kept], -1, unit[kept])  # one lead per ticket, one row per co-handler
+    pairs = np.column_stack([tid[kept], holder])
+    _, pinv, pcount = np.unique(pairs, axis=0, return_inverse=True, return_counts=True)
+    pinv = np.asarray(pinv).reshape(len(kept))
+    for k in np.flatnonzero(pcount[pinv] > 1).tolist():
+        r = int(kept[k])
+        drop[r] = True
+        role = "lead (主办)" if lead[r] else "co-handler (协办)"
+        group = kept[pinv == pinv[k]].tolist()
+
+        def conflict(at: Any, role: str = role, group: list[int] = group) -> str:  # noqa: ANN401 - a row-naming function
+            rows_of = ", ".join(str(at(x)) for x in group)
+            return f"different {role} rows of one ticket (rows {rows_of}): none is counted"
+
+        found.append((r, conflict))
+    found.sort(key=lambda item: item[0])
+    return drop, found
 
 
 def row_states(
@@ -283,19 +393,31 @@ def _tally_arrays(
     flags: Mapping[str, npt.ArrayLike | None],
     category: npt.NDArray[Any] | None,
     rules: Rules,
+    units_table: KnownUnits | None = None,
+    ids: npt.NDArray[Any] | None = None,
 ) -> tuple[Tally, ValidationReport]:
     """Validate and count in chunks of rows: int8 codes, a state lookup, one bincount per chunk."""
     n = len(units)
-    rows = _Rows.check(units, periods, answers, flags=flags, rules=rules, category=category)
-    ucodes, pcodes = _Codes(units), _Codes(periods)
-    ccodes = _Codes(category.astype(str)) if category is not None else None
+    rows = _Rows.check(
+        units,
+        periods,
+        answers,
+        flags=flags,
+        rules=rules,
+        category=category,
+        units_table=units_table,
+        ids=ids,
+    )
+    ucodes, pcodes = rows.ucodes, rows.pcodes
+    ccodes = _Codes(category.astype(str), "category") if category is not None else None
     n_p = len(pcodes.labels)
     n_c = len(ccodes.labels) if ccodes is not None else 1
     size = len(ucodes.labels) * n_p * n_c * N_STATES
     bins = np.zeros(size + 1, dtype=np.int64)
     problems: list[Problem] = []
-    for start in range(0, n, _CHUNK):
-        sl = slice(start, min(start + _CHUNK, n))
+    chunk = max(n, 1) if rows.ids is not None else _CHUNK  # repeated ids are found over all rows
+    for start in range(0, n, chunk):
+        sl = slice(start, min(start + chunk, n))
         state, counted = rows.states(sl, problems)
         key = ucodes.chunk(sl)
         key *= n_p
@@ -334,6 +456,8 @@ def tally_many(
     not_dispatched: npt.ArrayLike | None = ...,
     excluded: npt.ArrayLike | None = ...,
     category: npt.ArrayLike | None = ...,
+    units: object = ...,
+    ticket_id: npt.ArrayLike | None = ...,
     errors: Literal["raise"] = ...,
 ) -> Tally: ...
 @overload
@@ -351,6 +475,8 @@ def tally_many(
     not_dispatched: npt.ArrayLike | None = ...,
     excluded: npt.ArrayLike | None = ...,
     category: npt.ArrayLike | None = ...,
+    units: object = ...,
+    ticket_id: npt.ArrayLike | None = ...,
     errors: Literal["collect"],
 ) -> tuple[Tally, ValidationReport]: ...
 def tally_many(
@@ -367,6 +493,8 @@ def tally_many(
     not_dispatched: npt.ArrayLike | None = None,
     excluded: npt.ArrayLike | None = None,
     category: npt.ArrayLike | None = None,
+    units: object = None,
+    ticket_id: npt.ArrayLike | None = None,
     errors: ErrorPolicy = "raise",
 ) -> Tally | tuple[Tally, ValidationReport]:
     """Count tickets per unit and period from arrays (批量计数), one row per (ticket, unit).
@@ -387,7 +515,14 @@ def tally_many(
         answered_at_intake: ``True`` where the ticket was answered at intake (即时答复).
         not_dispatched: ``True`` where the ticket was not dispatched (不予派单).
         excluded: ``True`` where an approved exclusion removes the ticket (see :func:`excluded_many`).
-        category: Optional category per row (诉求类别) to split the counts by.
+        category: Optional category per row (诉求类别) to split the counts by (the split is asked for
+            by passing it).
+        units: The known units (单位表), optional: unit codes, :class:`~jiesu.model.Unit` objects, or a
+            mapping unit name → code. A row naming another unit is bad (the nearest known name is
+            suggested); a name is read as its code.
+        ticket_id: 工单编号 per row, optional. With it, a row repeated exactly (a re-exported row) is
+            reported as a duplicate of its first copy and counted once, and different lead rows of one
+            ticket (or different rows of one co-handler) are bad rows.
         errors: ``"raise"`` (default) raises a :class:`~jiesu.errors.ValidationReport` listing every bad
             row; ``"collect"`` returns it beside the tally (bad rows are then not counted).
 
@@ -395,7 +530,8 @@ def tally_many(
         The tally, or ``(tally, report)`` with ``errors="collect"``.
 
     Raises:
-        ValidationReport: Some rows are bad (unknown codes, missing unit or period).
+        ValidationReport: Some rows are bad (unknown codes; a unit or period missing or blank-like
+            such as ``"nan"``; a period that is not ``YYYY-MM``; a unit not in ``units``).
         ValidationError: Arrays of different lengths, or a flag that is not boolean.
 
     Examples:
@@ -426,6 +562,8 @@ def tally_many(
         },
         category=None if category is None else np.asarray(category),
         rules=rules,
+        units_table=known_units(units),
+        ids=None if ticket_id is None else np.asarray(ticket_id),
     )
     if report and errors == "raise":
         raise report
@@ -450,6 +588,7 @@ def score_many(
     kinds: Mapping[Any, Any] | None = None,
     population: Mapping[Any, int] | None = None,
     adjustments: Iterable[Adjustment] = (),
+    units: object = None,
 ) -> Scorecard:
     """Score units from arrays (批量打分): :func:`tally_many`, then :meth:`Tally.scores`.
 
@@ -468,6 +607,7 @@ def score_many(
         kinds: Unit code → unit kind, for ranking groups.
         population: Unit code → population, for 万人诉求量.
         adjustments: Bonuses and deductions.
+        units: See :func:`tally_many`.
 
     Returns:
         The scorecard (rates, composite, dense rank within period and group, grade).
@@ -494,5 +634,6 @@ def score_many(
         answered_at_intake=answered_at_intake,
         not_dispatched=not_dispatched,
         excluded=excluded,
+        units=units,
     )
     return tally.scores(rules, kinds=kinds, population=population, adjustments=adjustments)

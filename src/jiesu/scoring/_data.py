@@ -12,12 +12,12 @@ from jiesu.errors import RuleError, ValidationError
 from jiesu.scoring._rules import to_decimal
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from decimal import Decimal
 
     from jiesu.scoring._rules import Rules
 
-__all__ = ["Adjustment", "Exclusion", "excluded_many"]
+__all__ = ["Adjustment", "Exclusion", "area_volume_many", "excluded_many"]
 
 
 def _non_empty(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -128,3 +128,54 @@ def excluded_many(
     """
     accepted = [e.ticket_id for e in exclusions if e.applies(rules)[0]]
     return np.isin(np.asarray(ids), np.asarray(accepted, dtype=str))
+
+
+def area_volume_many(
+    areas: npt.ArrayLike,
+    periods: npt.ArrayLike,
+    *,
+    parents: Mapping[str, str] | None = None,
+) -> dict[tuple[str, str], int]:
+    """Complaints located in each area per period (属地诉求量), the ``area_volume`` of 万人诉求量.
+
+    Each complaint counts for the area it is located in (a street, from routing) and for every area
+    above it (``parents``: street → district), so a district's figure counts all its complaints.
+    Complaints without an area (``""`` or ``None``) count for none.
+
+    Args:
+        areas: The area (unit code) each complaint is located in.
+        periods: Each complaint's period label.
+        parents: Area → parent area, e.g. ``{u.code: u.parent for u in units if u.parent}``.
+
+    Returns:
+        ``(area, period)`` → number of complaints.
+
+    Raises:
+        ValidationError: The arrays differ in length, or ``parents`` has a cycle.
+
+    Examples:
+        >>> area_volume_many(["S01", "S01", "S02", ""], ["2025-03"] * 4, parents={"S01": "D01", "S02": "D01"})
+        {('D01', '2025-03'): 3, ('S01', '2025-03'): 2, ('S02', '2025-03'): 1}
+    """
+    area_col = np.asarray(areas, dtype=object).astype(str)
+    period = np.asarray(periods, dtype=object).astype(str)
+    if area_col.shape != period.shape:
+        raise ValidationError(
+            f"must have the same length as areas ({area_col.shape[0]})",
+            field="periods",
+            value=period.shape,
+        )
+    keys, counts = np.unique(
+        np.stack([area_col, period], axis=-1).reshape(-1, 2), axis=0, return_counts=True
+    )
+    out: dict[tuple[str, str], int] = {}
+    for (where, p), n in zip(keys.tolist(), counts.tolist(), strict=True):
+        seen: set[str] = set()
+        area: str = where
+        while area not in {"", "None", "nan"}:
+            if area in seen:
+                raise ValidationError("the parents table has a cycle", field="parents", value=area)
+            seen.add(area)
+            out[area, p] = out.get((area, p), 0) + n
+            area = (parents or {}).get(area, "")
+    return dict(sorted(out.items()))

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import zoneinfo
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
-import pendulum
 
-from jiesu.errors import ValidationError
 from jiesu.model import CallbackOutcome, Role, Satisfaction, Ticket
 from jiesu.scoring._bulk import row_states
 from jiesu.scoring._data import Exclusion
-from jiesu.scoring._tally import N_COUNTS, STATE_COUNTS, Tally, state_code
+from jiesu.scoring._states import (
+    ANSWERED0,
+    EXCLUDED_STATE,
+    N_COUNTS,
+    SATISFACTIONS,
+    STATE_COUNTS,
+    callback_state,
+    decode,
+    state_code,
+)
+from jiesu.scoring._tally import Tally
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from decimal import Decimal
+
+    import pendulum
 
     from jiesu.model import ExclusionDecision
     from jiesu.scoring._rules import Rules
@@ -33,11 +46,6 @@ __all__ = [
     "tally_evaluations",
 ]
 
-_SAT_INDEX: Final = {
-    Satisfaction.DISSATISFIED: 0,
-    Satisfaction.BASICALLY_SATISFIED: 1,
-    Satisfaction.SATISFIED: 2,
-}
 _DECEMBER: Final = 12
 
 
@@ -70,8 +78,40 @@ def period_of(moment: pendulum.DateTime, rules: Rules) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+_DAY_S: Final = 86_400
+
+
+@functools.cache
+def _zone_offsets(
+    tz: str, first: int, last: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """UTC instants (s) where the zone's offset changes, and the offset (s) from each, over a day range."""
+    zone = zoneinfo.ZoneInfo(tz)
+
+    def offset(seconds: int) -> int:
+        when = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
+        delta = when.astimezone(zone).utcoffset()
+        return int(delta.total_seconds()) if delta is not None else 0  # pragma: no branch - aware
+
+    starts = [np.iinfo(np.int64).min]
+    offsets = [offset(first * _DAY_S)]
+    for day in range(first, last + 1):
+        here = offset((day + 1) * _DAY_S)
+        if here != offsets[-1]:
+            lo, hi = day * _DAY_S, (day + 1) * _DAY_S  # offset(lo) old, offset(hi) new
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                lo, hi = (mid, hi) if offset(mid) == offsets[-1] else (lo, mid)
+            starts.append(hi)
+            offsets.append(here)
+    return np.array(starts, dtype=np.int64), np.array(offsets, dtype=np.int64)
+
+
 def period_many(moments: npt.ArrayLike, rules: Rules) -> npt.NDArray[np.str_]:
     """Period labels (``YYYY-MM``) of UTC instants, the array twin of :func:`period_of`.
+
+    Each instant gets the zone's UTC offset in force at that instant (daylight saving and historical
+    changes included), found among the zone's transitions over the array's span.
 
     Args:
         moments: ``datetime64`` values in **UTC** (any unit); NaT gives ``""``.
@@ -79,9 +119,6 @@ def period_many(moments: npt.ArrayLike, rules: Rules) -> npt.NDArray[np.str_]:
 
     Returns:
         An array of labels.
-
-    Raises:
-        ValidationError: The zone's UTC offset changes within the array's span (e.g. Asia/Shanghai before 1992).
 
     Examples:
         >>> import numpy as np
@@ -93,16 +130,12 @@ def period_many(moments: npt.ArrayLike, rules: Rules) -> npt.NDArray[np.str_]:
     nat = np.isnat(arr)
     if nat.all():
         return np.full(arr.shape, "", dtype="<U7")
-    ends = arr[~nat]
-    offsets = set()
-    for value in (ends.min(), ends.max()):
-        instant = pendulum.from_timestamp(int(value.astype(np.int64)), tz="UTC")
-        offsets.add(int(instant.in_timezone(rules.timezone).utcoffset().total_seconds()))  # type: ignore[union-attr] # aware
-    if len(offsets) > 1:
-        raise ValidationError(
-            "the zone's UTC offset changes within the span", field="timezone", value=rules.timezone
-        )
-    local = arr + np.timedelta64(offsets.pop(), "s")
+    seconds = arr.astype(np.int64)
+    present = seconds[~nat]
+    first, last = int(present.min()) // _DAY_S, int(present.max()) // _DAY_S
+    starts, offsets = _zone_offsets(rules.timezone, first, last)
+    shift = offsets[np.searchsorted(starts, seconds, side="right") - 1]
+    local = arr + np.where(nat, 0, shift).astype("timedelta64[s]")
     month = local.astype("datetime64[M]")
     if rules.period_start_day > 1:
         day = (local.astype("datetime64[D]") - month).astype(np.int64) + 1
@@ -320,7 +353,7 @@ def _with_callback(
         callback="answered",
         contacted=contacted,
         solved=solved,
-        satisfaction=_SAT_INDEX[satisfaction],
+        satisfaction=SATISFACTIONS.index(satisfaction),
     )
     return attrs.evolve(
         base,
@@ -435,19 +468,13 @@ def breakdown(evaluations: Iterable[Evaluation], unit: str, period: str) -> Brea
     )
 
 
-_OUTCOME_NAMES: Final = {
-    1: ("none", "未回访"),
-    2: ("unreachable", "无法联系"),
-    3: ("refused", "拒绝回访"),
-}
-
-
 def _no_callback_reason(state: int, rules: Rules) -> str | None:
     """Why a state gives no valid callback, or ``None`` when its callback is valid."""
-    if state == 1:
+    if state == callback_state("none"):
         return "no valid callback: no callback yet (未回访)"
-    name, label = _OUTCOME_NAMES[state]
-    policy = rules.unreachable if name == "unreachable" else rules.refused
+    outcome = CallbackOutcome.parse(decode(state)[0])
+    name, label = outcome.value, outcome.label
+    policy = rules.unreachable if outcome is CallbackOutcome.UNREACHABLE else rules.refused
     if policy == "exclude":
         return f"no valid callback: {name} ({label}) leaves the denominator under {rules.name}"
     return None
@@ -551,11 +578,10 @@ def _breakdown_of(  # noqa: PLR0917 - private helper, one call site
     valid: list[str] = []
     no_valid: dict[str, str] = {}
     values: tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]] = ({}, {}, {})
-    sat_codes = ("dissatisfied", "basically_satisfied", "satisfied")
     for ticket, state, count in zip(ids, states.tolist(), counted.tolist(), strict=True):
         if not count:
             continue
-        if state == 0:
+        if state == EXCLUDED_STATE:
             approval = approvals.get(ticket)
             excluded[ticket] = (
                 f"{approval.category} approved by {approval.approver}"
@@ -564,16 +590,13 @@ def _breakdown_of(  # noqa: PLR0917 - private helper, one call site
             )
             continue
         counted_ids.append(ticket)
-        if state < 4:  # noqa: PLR2004 - the first answered state
+        if state < ANSWERED0:
             why = _no_callback_reason(state, rules)
             if why is not None:
                 no_valid[ticket] = why
                 continue
-            answer = ("no", "no", "dissatisfied")
-        else:
-            c, rest = divmod(state - 4, 6)
-            s, m = divmod(rest, 3)
-            answer = (("no", "yes")[c], ("no", "yes")[s], sat_codes[m])
+        _, contacted, solved, satisfaction = decode(state)
+        answer = (contacted, solved, satisfaction.value)
         valid.append(ticket)
         values[0][ticket] = rules.response_values[answer[0]]
         values[1][ticket] = rules.resolution_values[answer[1]]

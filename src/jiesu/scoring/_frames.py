@@ -16,9 +16,27 @@ import narwhals as nw
 import numpy as np
 
 from jiesu.errors import ErrorPolicy, Problem, ValidationError, ValidationReport
-from jiesu.scoring._bulk import CALLBACK_CODES, SATISFACTION_CODES, YES_NO_CODES
+from jiesu.scoring._bulk import repeated_rows
 from jiesu.scoring._evaluate import Breakdown, breakdown_arrays
-from jiesu.scoring._tally import COUNTS, N_COUNTS, Scorecard, Tally
+from jiesu.scoring._labels import KnownUnits, check_label, check_labels, is_text, known_units
+from jiesu.scoring._states import (
+    ANSWERED,
+    ANSWERS,
+    BASICALLY_SATISFIED,
+    CALLBACK_CODES,
+    CALLBACKS,
+    COUNTS,
+    N_COUNTS,
+    REASONS,
+    ROLE_CODES,
+    SATISFACTION_CODES,
+    SATISFACTIONS,
+    SATISFIED,
+    SPACES,
+    YES_NO_CODES,
+    with_numbers,
+)
+from jiesu.scoring._tally import Tally
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -27,11 +45,16 @@ if TYPE_CHECKING:
 
     from jiesu.scoring._data import Adjustment, Exclusion
     from jiesu.scoring._rules import Rules
+    from jiesu.scoring._scorecard import Scorecard
 
 __all__ = ["ColumnMap", "breakdown_frame", "score_frame", "tally_frame"]
 
-_ROLE_CODES: Final[dict[str, int]] = {"lead": 1, "主办": 1, "co_handler": 0, "协办": 0}
-_FLAG_CODES: Final[dict[str, int]] = YES_NO_CODES
+_CALLBACK_TEXT: Final = with_numbers(CALLBACK_CODES)
+_YES_NO_TEXT: Final = with_numbers(YES_NO_CODES)
+_SATISFACTION_TEXT: Final = with_numbers(SATISFACTION_CODES)
+_ROLE_TEXT: Final = with_numbers(ROLE_CODES)
+_LEAD: Final = ROLE_CODES["lead"]
+_YES: Final = YES_NO_CODES["yes"]
 
 ZH_HEADERS: Final[dict[str, str]] = {
     "unit": "承办单位",
@@ -51,6 +74,7 @@ ZH_HEADERS: Final[dict[str, str]] = {
     "rank": "排名",
     "grade": "等级",
     "per_10k": "万人诉求量",
+    "per_10k_led": "主办工单万人比",
     "status": "状态",
 }
 """Chinese headers of the scorecard table (``headers="zh"``)."""
@@ -76,7 +100,7 @@ class ColumnMap:
         answered_at_intake: 是否即时办结 (answered at intake, never counted).
         not_dispatched: 是否不予派单 (not dispatched, never counted).
         excluded: 是否剔除 (excluded by an approved request).
-        category: 诉求类别, to split counts by category.
+        category: 诉求类别, to split counts by category (the split happens only when it is set).
 
     Examples:
         >>> ColumnMap.chinese().solved
@@ -97,8 +121,13 @@ class ColumnMap:
     category: str | None = None
 
     @classmethod
-    def chinese(cls) -> ColumnMap:
-        """The headers of a typical Chinese export (中文表头): 工单编号, 承办单位, 是否解决, 是否满意…."""
+    def chinese(cls, *, by_category: bool = False) -> ColumnMap:
+        """The headers of a typical Chinese export (中文表头): 工单编号, 承办单位, 是否解决, 是否满意….
+
+        Args:
+            by_category: Map 诉求类别 too, so counts split by category. Off by default: every real export
+                has the column, and the scorecard ranks units, not unit × category cells.
+        """
         return cls(
             unit="承办单位",
             period="考核周期",
@@ -111,7 +140,7 @@ class ColumnMap:
             answered_at_intake="是否即时办结",
             not_dispatched="是否不予派单",
             excluded="是否剔除",
-            category="诉求类别",
+            category="诉求类别" if by_category else None,
         )
 
     def present(self, columns: Iterable[str]) -> ColumnMap:
@@ -164,7 +193,7 @@ class _Coded:
             )
         else:
             self.kind = "text"
-            text = col.cast(nw.String).str.strip_chars().str.to_lowercase()
+            text = col.cast(nw.String).str.strip_chars(SPACES).str.to_lowercase()
             by_code: dict[int, list[str]] = {}
             for label, code in table.items():
                 by_code.setdefault(code, []).append(label)
@@ -226,50 +255,51 @@ def _required(frame: Any, cols: ColumnMap) -> Any:  # noqa: ANN401 - a narwhals 
     return schema
 
 
-_REASONS: Final = {
-    "answered_at_intake": "unknown flag; allowed: 是/否, yes/no, 1/0",
-    "not_dispatched": "unknown flag; allowed: 是/否, yes/no, 1/0",
-    "excluded": "unknown flag; allowed: 是/否, yes/no, 1/0",
-    "role": "unknown role; allowed: 主办/协办, lead/co_handler, 1/0",
-    "callback": "unknown callback outcome; allowed: 0-3 or none/answered/unreachable/refused",
-    "contacted": "unknown answer; allowed: 是/否, yes/no, 1/0",
-    "solved": "unknown answer; allowed: 是/否, yes/no, 1/0",
-    "satisfaction": "unknown satisfaction; allowed: 0-2 or 满意/基本满意/不满意",
-    "unit": "missing unit",
-    "period": "missing period",
-}
+_REASONS: Final = REASONS
 
 
 class _Plan:
     """The expressions of one scoring pass over a table."""
 
-    def __init__(self, schema: Any, cols: ColumnMap, rules: Rules) -> None:  # noqa: ANN401 - a narwhals schema
+    def __init__(self, schema: Any, cols: ColumnMap, rules: Rules) -> None:  # noqa: ANN401, C901 - a narwhals schema; one flat list of expressions
         self.cols = cols
-        self.cb = _Coded(cols.callback, schema[cols.callback], CALLBACK_CODES, 3, null_is=0)
-        self.con = _Coded(cols.contacted, schema[cols.contacted], YES_NO_CODES, 1)
-        self.sol = _Coded(cols.solved, schema[cols.solved], YES_NO_CODES, 1)
-        self.sat = _Coded(cols.satisfaction, schema[cols.satisfaction], SATISFACTION_CODES, 2)
+        top = len(ANSWERS) - 1
+        self.cb = _Coded(
+            cols.callback, schema[cols.callback], _CALLBACK_TEXT, len(CALLBACKS) - 1, null_is=0
+        )
+        self.con = _Coded(cols.contacted, schema[cols.contacted], _YES_NO_TEXT, top)
+        self.sol = _Coded(cols.solved, schema[cols.solved], _YES_NO_TEXT, top)
+        self.sat = _Coded(
+            cols.satisfaction, schema[cols.satisfaction], _SATISFACTION_TEXT, len(SATISFACTIONS) - 1
+        )
         flags: list[tuple[str, _Coded]] = []
         for name in ("answered_at_intake", "not_dispatched"):
             column = getattr(cols, name)
             if column is not None:
-                flags.append((name, _Coded(column, schema[column], _FLAG_CODES, 1, null_is=0)))
+                flags.append((name, _Coded(column, schema[column], _YES_NO_TEXT, top, null_is=0)))
         if cols.role is not None:
-            flags.append(("role", _Coded(cols.role, schema[cols.role], _ROLE_CODES, 1)))
+            flags.append(("role", _Coded(cols.role, schema[cols.role], _ROLE_TEXT, top)))
         self.excl = None
         if cols.excluded is not None:
-            self.excl = _Coded(cols.excluded, schema[cols.excluded], _FLAG_CODES, 1, null_is=0)
+            self.excl = _Coded(cols.excluded, schema[cols.excluded], _YES_NO_TEXT, top, null_is=0)
             flags.append(("excluded", self.excl))
         self.setup: dict[str, nw.Expr] = {}
         for c in (self.cb, self.con, self.sol, self.sat, *(c for _, c in flags)):
             self.setup |= c.setup
-        self.counted: nw.Expr | None = None
+        # rows whose values must be right (never counted: answered at intake, not dispatched), and
+        # among them the rows that count (co-handlers are checked like the lead, counted if the rules say)
+        self.checked: nw.Expr | None = None
         for name, c in flags:
-            if name == "excluded" or (name == "role" and rules.attribution != "lead"):
-                continue
-            part = c.eq(1) if name == "role" else c.is_not(1)
+            if name in {"answered_at_intake", "not_dispatched"}:
+                part = c.is_not(_YES)
+                self.checked = part if self.checked is None else self.checked & part
+        self.counted = self.checked
+        role = dict(flags).get("role")
+        self.role = role
+        if role is not None and rules.attribution == "lead":
+            part = role.eq(_LEAD)
             self.counted = part if self.counted is None else self.counted & part
-        answered = self.cb.eq(1)
+        answered = self.cb.eq(ANSWERED)
         answers = {
             "callback": self.cb.invalid,
             "contacted": answered & self.con.invalid,
@@ -278,8 +308,8 @@ class _Plan:
             "unit": _blank(cols.unit, schema[cols.unit]),
             "period": _blank(cols.period, schema[cols.period]),
         }
-        if self.counted is not None:  # answers matter on rows that count; flags on every row
-            answers = {k: self.counted & e for k, e in answers.items()}
+        if self.checked is not None:  # answers matter on rows that are scored; flags on every row
+            answers = {k: self.checked & e for k, e in answers.items()}
         self.bad: dict[str, nw.Expr] = answers | {name: c.invalid for name, c in flags}
         coded = (self.cb, self.con, self.sol, self.sat, *(c for _, c in flags))
         self.proofs: list[nw.Expr] | None = None
@@ -287,12 +317,22 @@ class _Plan:
             self.proofs = [p for c in coded for p in c.proofs or ()]
             self.proofs += _key_proofs(cols.unit, schema[cols.unit])
             self.proofs += _key_proofs(cols.period, schema[cols.period])
+        self.label_reasons: dict[str, dict[Any, str]] = {}
+        self.any_bad = functools.reduce(operator.or_, self.bad.values()).fill_null(value=False)
+
+    def refuse(self, field: str, reasons: Mapping[Any, str]) -> None:
+        """Make rows whose ``field`` (unit or period) holds one of these labels bad, for these reasons."""
+        hit = nw.col(getattr(self.cols, field)).is_in(list(reasons))
+        if self.checked is not None:
+            hit = self.checked & hit
+        self.bad[field] = self.bad[field] | hit
+        self.label_reasons[field] = dict(reasons)
         self.any_bad = functools.reduce(operator.or_, self.bad.values()).fill_null(value=False)
 
     def indicators(self) -> dict[str, nw.Expr | None]:
         """Per :data:`COUNTS` entry, the rows it counts (``None`` = every row)."""
-        keep = None if self.excl is None else self.excl.is_not(1)
-        answered = self.cb.eq(1)
+        keep = None if self.excl is None else self.excl.is_not(_YES)
+        answered = self.cb.eq(ANSWERED)
 
         def only(expr: nw.Expr | None) -> nw.Expr | None:
             if keep is None:
@@ -302,15 +342,15 @@ class _Plan:
         out = {
             "tickets": only(None),
             "answered": only(answered),
-            "unreachable": only(self.cb.eq(2)),
-            "refused": only(self.cb.eq(3)),
-            "contacted": only(answered & self.con.eq(1)),
-            "solved": only(answered & self.sol.eq(1)),
-            "satisfied": only(answered & self.sat.eq(2)),
-            "basically_satisfied": only(answered & self.sat.eq(1)),
+            "unreachable": only(self.cb.eq(CALLBACKS.index("unreachable"))),
+            "refused": only(self.cb.eq(CALLBACKS.index("refused"))),
+            "contacted": only(answered & self.con.eq(_YES)),
+            "solved": only(answered & self.sol.eq(_YES)),
+            "satisfied": only(answered & self.sat.eq(SATISFIED)),
+            "basically_satisfied": only(answered & self.sat.eq(BASICALLY_SATISFIED)),
         }
         if self.excl is not None:
-            out["excluded"] = self.excl.eq(1)
+            out["excluded"] = self.excl.eq(_YES)
         return out
 
 
@@ -318,7 +358,7 @@ def _problems(frame: Any, plan: _Plan, *, eager: bool) -> list[Problem]:  # noqa
     """The bad rows, fetched only when the check found some."""
     cols = plan.cols
     row_col = cols.ticket_id
-    if row_col is None and eager:
+    if eager:  # 0-based row numbers point at the right line even when ticket ids repeat
         frame = frame.with_row_index("_row")
         row_col = "_row"
     value_cols = [getattr(cols, k) for k in plan.bad]
@@ -330,11 +370,11 @@ def _problems(frame: Any, plan: _Plan, *, eager: bool) -> list[Problem]:  # noqa
     problems: list[Problem] = []
     for i, row in enumerate(rows):
         where: int | str = row[row_col] if row_col else f"#{i + 1} (map ticket_id to name rows)"
-        problems.extend(
-            Problem(where, getattr(cols, k), _shown(row[getattr(cols, k)]), reason)
-            for k, reason in _REASONS.items()
-            if k in plan.bad and row[f"_bad_{k}"]
-        )
+        for k, reason in _REASONS.items():
+            if k in plan.bad and row[f"_bad_{k}"]:
+                value = _shown(row[getattr(cols, k)])
+                why = plan.label_reasons.get(k, {}).get(value, reason)
+                problems.append(Problem(where, getattr(cols, k), value, why))
     return problems
 
 
@@ -396,11 +436,44 @@ def _shown(value: object) -> object:
     return None if isinstance(value, float) and value != value else value  # noqa: PLR0124 - NaN test
 
 
-def _tally_native(native: Any, cols: ColumnMap, rules: Rules) -> tuple[Tally, ValidationReport]:  # noqa: ANN401 - any dataframe
+def _refuse_labels(counted: Any, plan: _Plan, schema: Any, known: KnownUnits | None) -> bool:  # noqa: ANN401 - narwhals frame and schema
+    """Check each distinct text label of the counted keys once; make the refused ones bad rows."""
+    refused = False
+    for field in ("unit", "period"):
+        column = getattr(plan.cols, field)
+        if schema[column] != nw.String:
+            continue
+        reasons: dict[Any, str] = {}
+        for value in set(counted[column].to_numpy().tolist()):
+            if isinstance(value, str):  # a null key is reported by the row check
+                why = check_label(value, field, known)[1]
+                if why is not None:
+                    reasons[value] = why
+        if reasons:
+            plan.refuse(field, reasons)
+            refused = True
+    return refused
+
+
+def _normal(values: npt.NDArray[Any], field: str, known: KnownUnits | None) -> npt.NDArray[Any]:
+    """Counted key labels in their normal form (trimmed; a unit name read as its code)."""
+    if not is_text(values):
+        return values
+    return check_labels(values.astype(str), field, known)[0]
+
+
+def _tally_native(
+    native: Any,  # noqa: ANN401 - any dataframe
+    cols: ColumnMap,
+    rules: Rules,
+    *,
+    known: KnownUnits | None = None,
+) -> tuple[Tally, ValidationReport]:
     frame = nw.from_native(native)
     eager = isinstance(frame, nw.DataFrame)
     cols = cols.present(frame.collect_schema().names())
-    plan = _Plan(_required(frame, cols), cols, rules)
+    schema = _required(frame, cols)
+    plan = _Plan(schema, cols, rules)
     if plan.setup:
         frame = frame.with_columns(**plan.setup)
     keys = [cols.unit, cols.period, *([cols.category] if cols.category else [])]
@@ -418,21 +491,111 @@ def _tally_native(native: Any, cols: ColumnMap, rules: Rules) -> tuple[Tally, Va
     )
     total = int(counted["_rows"].to_numpy().sum())
     problems: list[Problem] = []
-    if not proven and counted["_bad"].to_numpy().any():
+    bad_rows = not proven and counted["_bad"].to_numpy().any()
+    if _refuse_labels(counted, plan, schema, known) or bad_rows:
         problems = _problems(frame, plan, eager=eager)
         counted = _aggregate(
             frame, plan, keys, check=False, filter_bad=True, simple=simple, eager=eager
         )
-    units = _labels(counted[cols.unit].to_numpy())
-    periods = _labels(counted[cols.period].to_numpy())
-    cats = _labels(counted[cols.category].to_numpy()).astype(str) if cols.category else None
+    units = _normal(counted[cols.unit].to_numpy(), "unit", known)
+    periods = _normal(counted[cols.period].to_numpy(), "period", None)
+    cats = (
+        _normal(counted[cols.category].to_numpy().astype(str), "category", None)
+        if cols.category
+        else None
+    )
     matrix = np.zeros((len(units), N_COUNTS), dtype=np.int64)
     for i, name in enumerate(COUNTS):
         column = "_rows" if name == "tickets" and name not in counted.columns else name
         if column in counted.columns:
             matrix[:, i] = counted[column].to_numpy()
     tally = Tally.from_keys(units, periods, cats, matrix)
+    if cols.ticket_id is not None:
+        found, dropped = _repeated(frame, plan, rules, known, eager=eager)
+        problems += found
+        if dropped is not None:  # the dropped rows were counted above: take their counts off
+            tally = Tally.from_keys(
+                np.concatenate([tally.units, dropped.units]),
+                np.concatenate([tally.periods, dropped.periods]),
+                np.concatenate([tally.categories, dropped.categories])
+                if cats is not None
+                else None,
+                np.concatenate([tally.counts, -dropped.counts]),
+            )
     return tally, ValidationReport(problems, total=total)
+
+
+def _repeated(
+    frame: Any,  # noqa: ANN401 - a narwhals frame
+    plan: _Plan,
+    rules: Rules,
+    known: KnownUnits | None,
+    *,
+    eager: bool,
+) -> tuple[list[Problem], Tally | None]:
+    """Duplicated and conflicting rows of repeated ticket ids (see :func:`repeated_rows`).
+
+    Only rows whose id repeats are fetched; they are checked with numpy, and the tally of the rows
+    that must not count is returned, to be taken off the table's counts.
+    """
+    cols = plan.cols
+    tid = cols.ticket_id
+    assert tid is not None  # noqa: S101 - checked by the caller
+    ids = frame.group_by(tid).agg(nw.len().alias("_n")).filter(nw.col("_n") > 1).select(tid)
+    repeated = (ids if eager else ids.collect())[tid].to_list()
+    if not repeated:
+        return [], None
+    mapped = [
+        c
+        for c in dict.fromkeys(getattr(cols, f.name) for f in attrs.fields(ColumnMap))
+        if c is not None
+    ]
+    if eager:
+        frame = frame.with_row_index("_row")
+    picked = frame.filter(nw.col(tid).is_in(repeated)).select(
+        *mapped,
+        *(["_row"] if eager else []),
+        plan.any_bad.alias("_bad"),
+        (plan.checked if plan.checked is not None else nw.lit(value=True)).alias("_fine"),
+        (
+            plan.role.eq(_LEAD).fill_null(value=False)
+            if plan.role is not None
+            else nw.lit(value=True)
+        ).alias("_lead"),
+    )
+    rows = picked if eager else picked.collect()
+    lead = rows["_lead"].to_numpy().astype(bool)
+    codes = [_factor(rows[c].to_numpy()) for c in mapped]
+    ok = ~rows["_bad"].to_numpy().astype(bool)
+    fine = rows["_fine"].to_numpy().astype(bool) & ok
+    drop, found = repeated_rows(
+        _factor(rows[tid].to_numpy()),
+        _factor(rows[cols.unit].to_numpy()),
+        lead,
+        np.column_stack(codes),
+        ok=ok,
+        fine=fine,
+    )
+    where = rows["_row"].to_list() if eager else rows[tid].to_list()
+    values = rows[tid].to_list()
+    problems = [  # rows named as the table's (0-based row, or ticket id), not the fetched subset's
+        Problem(where[r], tid, values[r], why(lambda x: where[x])) for r, why in found
+    ]
+    dropped_rows = rows.filter(
+        nw.new_series("_drop", drop, nw.Boolean, backend=rows.implementation)
+    )
+    keep_cols = [c for c in mapped if c != tid]
+    subset = attrs.evolve(cols, ticket_id=None)
+    dropped, _ = _tally_native(
+        dropped_rows.select(*keep_cols).to_native(), subset, rules, known=known
+    )
+    return problems, dropped
+
+
+def _factor(values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """Integer codes of any column (nulls and NaN as one more code)."""
+    text = values.astype(str)
+    return np.asarray(np.unique(text, return_inverse=True)[1], dtype=np.int64).reshape(len(values))
 
 
 def _labels(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -447,6 +610,8 @@ def tally_frame(
     *,
     rules: Rules,
     columns: ColumnMap = ...,
+    units: object = ...,
+    by_category: bool = ...,
     errors: Literal["raise"] = ...,
 ) -> Tally: ...
 @overload
@@ -455,6 +620,8 @@ def tally_frame(
     *,
     rules: Rules,
     columns: ColumnMap = ...,
+    units: object = ...,
+    by_category: bool = ...,
     errors: Literal["collect"],
 ) -> tuple[Tally, ValidationReport]: ...
 def tally_frame(
@@ -462,6 +629,8 @@ def tally_frame(
     *,
     rules: Rules,
     columns: ColumnMap | None = None,
+    units: object = None,
+    by_category: bool = False,
     errors: ErrorPolicy = "raise",
 ) -> Tally | tuple[Tally, ValidationReport]:
     """Count a table of tickets per unit and period (数据表计数), in the table's own backend.
@@ -471,17 +640,22 @@ def tally_frame(
             (ticket, unit).
         rules: The rules (attribution).
         columns: Which column holds what (default: English names; :meth:`ColumnMap.chinese` for exports).
+        units: The known units (单位表), optional, as in :func:`tally_many`.
+        by_category: Split the counts by 诉求类别 (the column map's ``category``, else a column named
+            ``诉求类别`` or ``category``). The split is also on when the map names a category column.
         errors: ``"raise"`` raises one :class:`~jiesu.errors.ValidationReport` naming every bad row (by
-            ticket id, or row number for eager tables); ``"collect"`` returns it beside the tally.
+            0-based row number for eager tables, by ticket id for lazy ones); ``"collect"`` returns it
+            beside the tally.
 
     Returns:
         The tally, or ``(tally, report)``.
 
     Raises:
         ValidationReport: Some rows are bad.
-        ValidationError: A required column is missing.
+        ValidationError: A required column is missing (or the category column, with ``by_category``).
     """
-    tally, report = _tally_native(frame, columns or ColumnMap(), rules)
+    cols = _with_category(frame, columns or ColumnMap(), by_category=by_category)
+    tally, report = _tally_native(frame, cols, rules, known=known_units(units))
     if errors == "collect":
         return tally, report
     if report:
@@ -498,6 +672,9 @@ def score_frame(
     population: Mapping[Any, int] | None = None,
     adjustments: Iterable[Adjustment] = (),
     headers: Literal["en", "zh"] = "en",
+    units: object = None,
+    by_category: bool = False,
+    area_volume: Mapping[Any, int] | None = None,
 ) -> Any:  # noqa: ANN401 - the same kind of table as the input
     """Score a table of tickets (数据表打分) and return the scorecard as the same kind of table.
 
@@ -514,6 +691,9 @@ def score_frame(
         population: Unit code → population for 万人诉求量.
         adjustments: Bonuses and deductions.
         headers: ``"en"`` (default) or ``"zh"`` (承办单位, 综合成绩, 排名…).
+        units: The known units, as in :func:`tally_frame`.
+        by_category: Score unit × category, ranked within each category (see :func:`tally_frame`).
+        area_volume: Complaints located in each unit's area, for 万人诉求量 (see :meth:`Tally.scores`).
 
     Returns:
         The scorecard table.
@@ -531,16 +711,47 @@ def score_frame(
         >>> out.select("承办单位", "综合成绩", "排名").rows()
         [('S01', 100.0, 1), ('S02', 46.0, 2)]
     """
-    tally = tally_frame(frame, rules=rules, columns=columns or ColumnMap())
-    card = tally.scores(rules, kinds=kinds, population=population, adjustments=adjustments)
+    tally = tally_frame(
+        frame, rules=rules, columns=columns or ColumnMap(), units=units, by_category=by_category
+    )
+    card = tally.scores(
+        rules,
+        kinds=kinds,
+        population=population,
+        adjustments=adjustments,
+        area_volume=area_volume,
+    )
     return _to_native(frame, card, headers=headers)
 
 
+_CATEGORY_NAMES: Final = ("诉求类别", "category")
+
+
+def _with_category(frame: Any, cols: ColumnMap, *, by_category: bool) -> ColumnMap:  # noqa: ANN401 - any dataframe
+    """The column map with the category split asked for (``by_category``) resolved to a column."""
+    if not by_category or cols.category is not None:
+        return cols
+    names = nw.from_native(frame).collect_schema().names()
+    for name in _CATEGORY_NAMES:
+        if name in names:
+            return attrs.evolve(cols, category=name)
+    raise ValidationError(
+        f"by_category needs a category column; the table has: {', '.join(names)}",
+        field="category",
+        value=None,
+    )
+
+
 def _pandas_nullable(arrow_type: Any) -> Any:  # noqa: ANN401 - pyarrow and pandas types
+    """Nullable pandas dtypes: a missing score, rank or grade is ``<NA>``, never NaN."""
     import pandas as pd  # noqa: PLC0415 - only when the input is pandas
     import pyarrow as pa  # noqa: PLC0415 - only the pyarrow branch needs it
 
-    return {pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype()}.get(arrow_type)
+    return {
+        pa.float64(): pd.Float64Dtype(),
+        pa.int64(): pd.Int64Dtype(),
+        pa.string(): pd.StringDtype(),
+    }.get(arrow_type)
 
 
 def _arrow_table(card: Scorecard, *, headers: str) -> Any:  # noqa: ANN401 - a pyarrow table
@@ -666,7 +877,7 @@ def breakdown_frame(
             )
         ),
         (plan.counted if plan.counted is not None else nw.lit(value=True)).alias("_counted"),
-        (plan.excl.eq(1).fill_null(value=False) if plan.excl else nw.lit(value=False)).alias(
+        (plan.excl.eq(_YES).fill_null(value=False) if plan.excl else nw.lit(value=False)).alias(
             "_excl"
         ),
     )

@@ -169,6 +169,7 @@ def _default_groups() -> FrozenMap[str, tuple[str, ...]]:
         {
             "districts": ("district",),
             "streets_and_towns": ("street", "township"),
+            "district_departments": ("district_department",),
             "municipal_departments": ("municipal_department",),
             "public_service": ("public_service",),
         }

@@ -1,262 +1,27 @@
-"""Mergeable counts (可合并计数) per unit and period, and the scorecard computed from them."""
+"""Mergeable counts (可合并计数) per unit, period and category."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from jiesu.errors import Problem, RuleError, ValidationError, ValidationReport
-from jiesu.model import Unit
-from jiesu.scoring._rules import Points, Rules, require_three_rates
+from jiesu.errors import ValidationError
+from jiesu.scoring._scorecard import Scorecard, key_index, mean_of_monthly, score
+from jiesu.scoring._states import COUNT_INDEX as _C
+from jiesu.scoring._states import COUNTS, N_COUNTS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from jiesu.scoring._data import Adjustment
+    from jiesu.scoring._rules import Rules
 
-__all__ = ["COUNTS", "STATES", "Score", "Scorecard", "Tally", "state_code"]
+__all__ = ["Tally"]
 
 IntArray = npt.NDArray[np.int64]
-
-STATES: Final[tuple[str, ...]] = (
-    "excluded",
-    "no_callback",
-    "unreachable",
-    "refused",
-    *(
-        f"answered:{c}:{s}:{m}"
-        for c in ("no", "yes")
-        for s in ("no", "yes")
-        for m in ("dissatisfied", "basically_satisfied", "satisfied")
-    ),
-)
-"""The 16 states a counted ticket can be in; a tally holds one count per state.
-
-``excluded`` (剔除), ``no_callback`` (未回访), ``unreachable`` (无法联系), ``refused`` (拒绝回访), then
-``answered:<contacted>:<solved>:<satisfaction>`` for the twelve answer combinations of a callback.
-"""
-N_STATES: Final = len(STATES)
-_ANSWERED0: Final = 4
-_SAT_CODES: Final = ("dissatisfied", "basically_satisfied", "satisfied")
-
-
-def state_code(
-    *,
-    excluded: bool,
-    callback: str,
-    contacted: bool = False,
-    solved: bool = False,
-    satisfaction: int = 0,
-) -> int:
-    """The state index (状态码) of one ticket in :data:`STATES`.
-
-    Args:
-        excluded: The ticket is excluded by an approved request.
-        callback: ``"none"``, ``"answered"``, ``"unreachable"`` or ``"refused"``.
-        contacted: 是否联系 = 是.
-        solved: 是否解决 = 是.
-        satisfaction: 0 不满意, 1 基本满意, 2 满意.
-
-    Returns:
-        The index into :data:`STATES`.
-
-    Examples:
-        >>> STATES[state_code(excluded=False, callback="answered", contacted=True, solved=False, satisfaction=2)]
-        'answered:yes:no:satisfied'
-    """
-    if excluded:
-        return 0
-    other = {"none": 1, "unreachable": 2, "refused": 3}
-    if callback in other:
-        return other[callback]
-    return _ANSWERED0 + int(contacted) * 6 + int(solved) * 3 + satisfaction
-
-
-COUNTS: Final[tuple[str, ...]] = (
-    "tickets",
-    "excluded",
-    "answered",
-    "unreachable",
-    "refused",
-    "contacted",
-    "solved",
-    "satisfied",
-    "basically_satisfied",
-)
-"""The counts a tally holds per key (计数项), all additive.
-
-``tickets`` counted tickets (工单量, excluded ones not included), ``excluded`` (剔除), ``answered`` answered
-callbacks (已回访), ``unreachable`` (无法联系), ``refused`` (拒绝回访), and among answered callbacks:
-``contacted`` (是否联系 = 是), ``solved`` (是否解决 = 是), ``satisfied`` (满意), ``basically_satisfied``
-(基本满意). Tickets without a callback are ``tickets - answered - unreachable - refused``; dissatisfied
-answers are ``answered - satisfied - basically_satisfied``.
-"""
-N_COUNTS: Final = len(COUNTS)
-_C: Final = {name: i for i, name in enumerate(COUNTS)}
-
-
-def _state_matrix() -> IntArray:
-    """Which counts each of the 16 states adds to (a 16 × 9 matrix of 0/1)."""
-    matrix = np.zeros((N_STATES, N_COUNTS), dtype=np.int64)
-    matrix[0, _C["excluded"]] = 1
-    for i in (1, 2, 3):
-        matrix[i, _C["tickets"]] = 1
-    matrix[2, _C["unreachable"]] = 1
-    matrix[3, _C["refused"]] = 1
-    for c in range(2):
-        for s in range(2):
-            for m in range(3):
-                i = _ANSWERED0 + c * 6 + s * 3 + m
-                matrix[i, _C["tickets"]] = matrix[i, _C["answered"]] = 1
-                matrix[i, _C["contacted"]] = c
-                matrix[i, _C["solved"]] = s
-                matrix[i, _C["satisfied"]] = int(m == 2)  # noqa: PLR2004 - code of 满意
-                matrix[i, _C["basically_satisfied"]] = int(m == 1)
-    return matrix
-
-
-STATE_COUNTS: Final = _state_matrix()
-"""``states @ STATE_COUNTS`` turns per-state counts (16 columns) into :data:`COUNTS` (9 columns)."""
-
-
-def _answer_vectors(rules: Rules) -> tuple[IntArray, IntArray, IntArray, IntArray, int]:
-    """Per-count integer vectors: valid callbacks and the scaled response/resolution/satisfaction sums."""
-    require_three_rates(rules)
-    values = [*rules.response_values.values(), *rules.resolution_values.values()]
-    values += list(rules.satisfaction_values.values())
-    digits = max(max(-v.as_tuple().exponent, 0) for v in values)  # type: ignore[operator] # finite values
-    scale = 10**digits
-
-    def scaled(value: Decimal) -> int:
-        return int(value * scale)
-
-    fail = {
-        "unreachable": int(rules.unreachable == "failure"),
-        "refused": int(rules.refused == "failure"),
-    }
-    valid = np.zeros(N_COUNTS, dtype=np.int64)
-    valid[_C["answered"]] = 1
-    vectors = []
-    for key, yes, no in (
-        ("contacted", rules.response_values["yes"], rules.response_values["no"]),
-        ("solved", rules.resolution_values["yes"], rules.resolution_values["no"]),
-    ):
-        vec = np.zeros(N_COUNTS, dtype=np.int64)
-        vec[_C[key]] = scaled(yes) - scaled(no)
-        vec[_C["answered"]] = scaled(no)
-        vectors.append(vec)
-    sat = np.zeros(N_COUNTS, dtype=np.int64)
-    dis = scaled(rules.satisfaction_values["dissatisfied"])
-    sat[_C["answered"]] = dis
-    sat[_C["satisfied"]] = scaled(rules.satisfaction_values["satisfied"]) - dis
-    sat[_C["basically_satisfied"]] = scaled(rules.satisfaction_values["basically_satisfied"]) - dis
-    for name, flag in fail.items():
-        valid[_C[name]] = flag
-        vectors[0][_C[name]] = flag * scaled(rules.response_values["no"])
-        vectors[1][_C[name]] = flag * scaled(rules.resolution_values["no"])
-        sat[_C[name]] = flag * dis
-    return valid, vectors[0], vectors[1], sat, scale
-
-
-def _round_div(num: IntArray, den: IntArray, mode: str) -> IntArray:
-    """``num / den`` rounded to an integer (half-up away from zero, or half-even); ``den > 0``."""
-    sign = np.where(num < 0, -1, 1)
-    mag = np.abs(num)
-    q, r = np.divmod(mag, den)
-    twice = 2 * r
-    up = twice > den
-    tie = twice == den
-    up |= tie & ((q % 2 == 1) if mode == "half_even" else True)
-    return np.asarray(sign * (q + up), dtype=np.int64)
-
-
-def _scaled(value: Decimal, places: int, *, field: str) -> int:
-    scaled = value.scaleb(places)
-    if scaled != scaled.to_integral_value():
-        raise RuleError(f"must have at most {places} decimal places", field=field, value=str(value))
-    return int(scaled)
-
-
-def _ceil_scaled(value: Decimal, places: int) -> int:
-    scaled = value.scaleb(places)
-    integral = scaled.to_integral_value(rounding="ROUND_CEILING")
-    return int(integral)
-
-
-@attrs.frozen
-class Score:
-    """One unit's figures for one period (单位月度成绩).
-
-    Attributes:
-        unit: The unit code (承办单位).
-        period: The period label (考核周期).
-        category: The category label, ``""`` when the tally is not split by category.
-        group: The ranking group, ``None`` when the unit's kind is not ranked.
-        volume: Counted tickets (工单量), excluded ones not included.
-        excluded: Tickets excluded by approved requests (剔除量).
-        valid: Valid callbacks (有效回访量), the denominator of the three rates.
-        response: 响应率 in percent, ``None`` when not rated.
-        resolution: 解决率 in percent, ``None`` when not rated.
-        satisfaction: 满意率 in percent, ``None`` when not rated.
-        weighted: Weighted score before bonus and deduction, ``None`` when not rated.
-        bonus: Bonus points applied (加分, after the cap).
-        deduction: Deduction points applied (扣分, after the cap).
-        composite: 综合成绩, ``None`` when not rated (never 0, never NaN).
-        rank: Dense rank within period and group, ``None`` when not rated or not ranked.
-        grade: Grade band (等级), ``None`` when not rated.
-        per_10k: 万人诉求量, ``None`` without a population for the unit.
-        status: ``"rated"`` or ``"not rated: <why>"``.
-    """
-
-    unit: Any
-    period: Any
-    category: Any
-    group: str | None
-    volume: int
-    excluded: int
-    valid: int
-    response: Points | None
-    resolution: Points | None
-    satisfaction: Points | None
-    weighted: Points | None
-    bonus: Points
-    deduction: Points
-    composite: Points | None
-    rank: int | None
-    grade: str | None
-    per_10k: Points | None
-    status: str
-
-    @property
-    def rated(self) -> bool:
-        """Whether the unit is rated (has enough valid callbacks)."""
-        return self.status == "rated"
-
-
-def _key_index(*columns: npt.NDArray[Any]) -> tuple[IntArray, list[npt.NDArray[Any]]]:
-    """Group rows by several key columns; return the inverse and the unique keys (sorted)."""
-    n = len(columns[0])
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), [c[:0] for c in columns]
-    code = np.zeros(n, dtype=np.int64)
-    uniques = []
-    for col in columns:
-        if (col == col[0]).all():  # one value (no categories, one ranking group): nothing to sort
-            uniq, inv = col[:1], np.zeros(n, dtype=np.int64)
-        else:
-            uniq, inv = np.unique(col, return_inverse=True)
-        uniques.append(uniq)
-        code = code * len(uniq) + inv
-    keys, inverse = np.unique(code, return_inverse=True)
-    out = []
-    for uniq in reversed(uniques):
-        keys, part = np.divmod(keys, len(uniq))
-        out.append(uniq[part])
-    return np.asarray(inverse, dtype=np.int64), out[::-1]
 
 
 def _label_array(values: Iterable[Any] | npt.NDArray[Any]) -> npt.NDArray[Any]:
@@ -322,18 +87,21 @@ class Tally:
         Returns:
             The canonical tally (sorted, one row per key, no all-zero row).
         """
-        keep = counts.sum(axis=1) > 0
+        keep = counts.any(axis=1)
         units, periods, counts = units[keep], periods[keep], counts[keep]
         if categories is None:  # not split: no category key to sort
-            inverse, (u, p) = _key_index(units, periods)
+            inverse, (u, p) = key_index(units, periods)
             c = np.full(len(u), "", dtype=str)
         else:
-            inverse, (u, p, c) = _key_index(units, periods, categories[keep])
+            inverse, (u, p, c) = key_index(units, periods, categories[keep])
         summed = np.zeros((len(u), N_COUNTS), dtype=np.int64)
         if len(u) == len(inverse):  # keys already unique (a group-by's output): only reorder
             summed[inverse] = counts
         else:
             np.add.at(summed, inverse, counts)
+            nonzero = summed.any(axis=1)  # rows that cancel out (a correction) leave the tally
+            if not nonzero.all():
+                u, p, c, summed = u[nonzero], p[nonzero], c[nonzero], summed[nonzero]
         return cls(u, p, c, summed)
 
     @classmethod
@@ -414,8 +182,9 @@ class Tally:
         return len(self.units)
 
     def __repr__(self) -> str:
-        """Show size and total tickets."""
-        return f"Tally(keys={len(self)}, tickets={int(self.counts.sum())})"
+        """Show size, counted tickets and excluded tickets."""
+        tickets, excluded = (int(self.counts[:, _C[k]].sum()) for k in ("tickets", "excluded"))
+        return f"Tally(keys={len(self)}, tickets={tickets}, excluded={excluded})"
 
     def row(self, unit: Any, period: Any, category: Any = "") -> dict[str, int]:  # noqa: ANN401 - labels of any type
         """The counts of one key by name (:data:`COUNTS`), all zero when the key is absent."""
@@ -441,6 +210,7 @@ class Tally:
         kinds: Mapping[Any, Any] | None = None,
         population: Mapping[Any, int] | None = None,
         adjustments: Iterable[Adjustment] = (),
+        area_volume: Mapping[Any, int] | None = None,
     ) -> Scorecard:
         """Score every key (打分): three rates, composite, rank within group, grade, 万人诉求量.
 
@@ -448,19 +218,28 @@ class Tally:
             rules: The rules.
             kinds: Unit code → unit kind (a ``UnitKind``, its code, or a ``jiesu.model.Unit``) for ranking
                 groups; without it every unit is ranked in one group ``"all"``.
-            population: Unit code → resident population for 万人诉求量.
+            population: Unit code → resident population of the unit's area, for 万人诉求量.
             adjustments: Bonuses and deductions per unit and period.
+            area_volume: Complaints located in (or about) each unit's area (诉求量 by territory), keyed
+                by ``(unit, period)`` or by unit: a street's complaints for the street, all the
+                district's complaints for the district (see :func:`area_volume_many`).
 
         Returns:
-            The scorecard. 万人诉求量 is (counted + excluded tickets) ÷ population × 10,000, rounded
-            half-up to the rules' places (an assumed formula).
+            The scorecard. 万人诉求量 (``per_10k``) is the area's complaints ÷ its population × 10,000;
+            ``per_10k_led`` is (counted + excluded tickets the unit led) ÷ population × 10,000; both
+            rounded half-up to the rules' places (assumed formulas: the notices give no arithmetic).
 
         Raises:
             ValidationReport: An adjustment names a unit and period the tally does not have.
-            ValidationError: ``kinds`` lacks a unit of the tally.
+            ValidationError: ``kinds`` lacks a unit of the tally, or an area volume is not a count.
         """
-        return _score(
-            self, rules, kinds=kinds, population=population, adjustments=tuple(adjustments)
+        return score(
+            self,
+            rules,
+            kinds=kinds,
+            population=population,
+            adjustments=tuple(adjustments),
+            area_volume=area_volume,
         )
 
     def combine_periods(
@@ -487,116 +266,7 @@ class Tally:
         """
         if rules.combine == "pooled":
             return self.relabel(label).scores(rules, kinds=kinds, population=population)
-        return _mean_of_monthly(self, rules, label=label, kinds=kinds, population=population)
-
-
-@attrs.frozen(eq=False)
-class Scorecard:
-    """Scores of every unit and period (成绩单), as columns; :meth:`rows` gives :class:`Score` objects.
-
-    Integer columns hold exact values: rates and composites in units of ``10**-places`` percent, so ranks
-    never depend on floating point. Rows that are not rated carry ``rated = False`` and no rate.
-
-    Attributes:
-        rules: The rules used.
-        columns: Column name → numpy array (see :meth:`rows` for their meaning).
-    """
-
-    rules: Rules
-    columns: dict[str, npt.NDArray[Any]]
-
-    def __len__(self) -> int:
-        """The number of rows."""
-        return len(self.columns["unit"])
-
-    def __repr__(self) -> str:
-        """Rules name and size."""
-        return f"Scorecard(rules={self.rules.name!r}, rows={len(self)})"
-
-    def _points(self, value: int) -> Points:
-        return Points(Decimal(int(value)).scaleb(-self.rules.places))
-
-    def rows(self) -> list[Score]:
-        """One :class:`Score` per unit and period, sorted by period, group, rank, unit."""
-        c = self.columns
-        order = np.lexsort(
-            (
-                c["unit"],
-                np.where(c["rated"], c["rank"], np.iinfo(np.int64).max),
-                c["group"],
-                c["period"],
-            )
-        )
-        return [self._score_at(i) for i in order.tolist()]
-
-    def _score_at(self, i: int) -> Score:
-        c = self.columns
-        rated = bool(c["rated"][i])
-
-        def pts(name: str) -> Points | None:
-            return self._points(c[name][i]) if rated else None
-
-        return Score(
-            unit=c["unit"][i].item(),
-            period=c["period"][i].item(),
-            category=c["category"][i].item(),
-            group=str(c["group"][i]) or None,
-            volume=int(c["volume"][i]),
-            excluded=int(c["excluded"][i]),
-            valid=int(c["valid"][i]),
-            response=pts("response"),
-            resolution=pts("resolution"),
-            satisfaction=pts("satisfaction"),
-            weighted=pts("weighted"),
-            bonus=self._points(c["bonus"][i]),
-            deduction=self._points(c["deduction"][i]),
-            composite=pts("composite"),
-            rank=int(c["rank"][i]) if rated and c["group"][i] != "" else None,
-            grade=(str(c["grade"][i]) or None) if rated else None,
-            per_10k=self._points(c["per_10k"][i]) if c["per_10k_known"][i] else None,
-            status=str(c["status"][i]),
-        )
-
-    def get(self, unit: Any, period: Any, category: Any = "") -> Score:  # noqa: ANN401 - labels of any type
-        """The score of one unit and period (and category).
-
-        Raises:
-            ValidationError: No row has that key.
-        """
-        c = self.columns
-        hit = np.flatnonzero(
-            (c["unit"] == unit) & (c["period"] == period) & (c["category"] == category)
-        )
-        if not len(hit):
-            raise ValidationError(
-                "no such unit and period in the scorecard", field="unit", value=(unit, period)
-            )
-        return self._score_at(int(hit[0]))
-
-    def to_arrays(self) -> dict[str, npt.NDArray[Any]]:
-        """Columns for a table (成绩表): rates and composite as float64 masked where not rated (never NaN).
-
-        Returns:
-            ``unit, period, category, group, volume, excluded, valid, response, resolution, satisfaction,
-            bonus, deduction, composite, rank, grade, per_10k, status``; the float columns are
-            :class:`numpy.ma.MaskedArray` masked where there is no value.
-        """
-        c = self.columns
-        scale = 10.0**self.rules.places
-        not_rated = ~c["rated"]
-        out: dict[str, npt.NDArray[Any]] = {
-            name: c[name]
-            for name in ("unit", "period", "category", "group", "volume", "excluded", "valid")
-        }
-        for name in ("response", "resolution", "satisfaction", "composite"):
-            out[name] = np.ma.masked_array(c[name] / scale, mask=not_rated)
-        out["bonus"] = c["bonus"] / scale
-        out["deduction"] = c["deduction"] / scale
-        out["rank"] = np.ma.masked_array(c["rank"], mask=not_rated | (c["group"] == ""))
-        out["grade"] = c["grade"]
-        out["per_10k"] = np.ma.masked_array(c["per_10k"] / scale, mask=~c["per_10k_known"])
-        out["status"] = c["status"]
-        return out
+        return mean_of_monthly(self, rules, label=label, kinds=kinds, population=population)
 
 
 def _check_counts(vector: IntArray, row: int) -> None:
@@ -612,226 +282,3 @@ def _check_counts(vector: IntArray, row: int) -> None:
             raise ValidationError(
                 f"exceeds {whole_name} ({whole})", field=f"counts[{row}].{name}", value=part
             )
-
-
-def _tie_keys(rules: Rules, cols: Mapping[str, IntArray]) -> list[IntArray]:
-    names = {"composite": "composite", "volume": "volume", "response": "response"}
-    names |= {"resolution": "resolution", "satisfaction": "satisfaction"}
-    return [cols[names[k]] for k in rules.tie_break]
-
-
-def _dense_rank(
-    partition: IntArray, keys: list[IntArray], eligible: npt.NDArray[np.bool_]
-) -> IntArray:
-    """Dense rank, best (largest keys) first, within each partition, over the eligible rows."""
-    n = len(partition)
-    rank = np.zeros(n, dtype=np.int64)
-    idx = np.flatnonzero(eligible)
-    if not len(idx):
-        return rank
-    part = partition[idx]
-    sort_keys = [-k[idx] for k in reversed(keys)]
-    order = np.lexsort((*sort_keys, part))
-    part_s = part[order]
-    new_part = np.ones(len(order), dtype=bool)
-    new_part[1:] = part_s[1:] != part_s[:-1]
-    changed = new_part.copy()
-    for k in keys:
-        ks = k[idx][order]
-        changed[1:] |= ks[1:] != ks[:-1]
-    counter = np.cumsum(changed)
-    start = np.maximum.accumulate(np.where(new_part, counter, 0))
-    rank[idx[order]] = counter - start + 1
-    return rank
-
-
-def _score(
-    tally: Tally,
-    rules: Rules,
-    *,
-    kinds: Mapping[Any, Any] | None,
-    population: Mapping[Any, int] | None,
-    adjustments: tuple[Adjustment, ...],
-) -> Scorecard:
-    counts = tally.counts
-    n = len(tally)
-    valid_v, resp_v, reso_v, sat_v, scale = _answer_vectors(rules)
-    places = rules.places
-    volume = counts[:, _C["tickets"]]
-    excluded = counts[:, _C["excluded"]]
-    valid = counts @ valid_v
-    rated = valid >= rules.min_valid_callbacks
-    den = np.maximum(valid, 1) * scale
-    factor = 100 * 10**places
-    nums = {
-        "response": counts @ resp_v,
-        "resolution": counts @ reso_v,
-        "satisfaction": counts @ sat_v,
-    }
-    rates = {k: _round_div(v * factor, den, rules.rounding) for k, v in nums.items()}
-    w_digits = max(max(-w.as_tuple().exponent, 0) for _, w in rules.weights.items())  # type: ignore[operator] # finite
-    w_scale = 10**w_digits
-    weighted_num = np.zeros(n, dtype=np.int64)
-    for key, weight in rules.weights.items():
-        w_int = int(weight * w_scale)
-        threshold = _scaled(getattr(rules.thresholds, key), places, field=f"thresholds.{key}")
-        if rules.round_rates:
-            passes = rates[key] >= threshold
-            weighted_num += np.where(passes, w_int * rates[key], 0)
-        else:
-            passes = nums[key] * factor >= threshold * den
-            weighted_num += np.where(passes, w_int * nums[key] * factor, 0)
-    if rules.round_rates:
-        weighted = _round_div(weighted_num, np.full(n, w_scale, dtype=np.int64), rules.rounding)
-    else:
-        weighted = _round_div(weighted_num, den * w_scale, rules.rounding)
-    bonus = np.zeros(n, dtype=np.int64)
-    deduction = np.zeros(n, dtype=np.int64)
-    composite = weighted.copy()
-    if adjustments:
-        _apply_adjustments(
-            tally,
-            rules,
-            adjustments=adjustments,
-            weighted=weighted,
-            bonus=bonus,
-            deduction=deduction,
-            composite=composite,
-        )
-    elif rules.clamp:
-        composite = np.clip(composite, 0, 100 * 10**places)
-    group = _groups(tally.units, rules, kinds)
-    status = np.where(
-        rated,
-        "rated",
-        np.where(
-            valid == 0,
-            "not rated: no valid callback",
-            f"not rated: fewer than {rules.min_valid_callbacks} valid callbacks",
-        ),
-    )
-    cols: dict[str, npt.NDArray[Any]] = {
-        "unit": tally.units,
-        "period": tally.periods,
-        "category": tally.categories,
-        "group": group,
-        "volume": volume,
-        "excluded": excluded,
-        "valid": valid,
-        **rates,
-        "weighted": weighted,
-        "bonus": bonus,
-        "deduction": deduction,
-        "composite": composite,
-        "rated": rated,
-        "status": status,
-    }
-    partition, _ = _key_index(tally.periods, tally.categories, group)
-    cols["rank"] = _dense_rank(partition, _tie_keys(rules, cols), rated & (group != ""))
-    cols["grade"] = _grade_labels(rules, composite, rated)
-    per_10k, known = _per_10k(tally.units, volume + excluded, population, places)
-    cols["per_10k"] = per_10k
-    cols["per_10k_known"] = known
-    return Scorecard(rules, cols)
-
-
-def _grade_labels(
-    rules: Rules, composite: IntArray, rated: npt.NDArray[np.bool_]
-) -> npt.NDArray[Any]:
-    mins = [_ceil_scaled(g.min, rules.places) for g in rules.grades]
-    labels = np.array([g.label for g in rules.grades] + [""])
-    band = np.full(len(composite), len(mins))
-    for i in reversed(range(len(mins))):
-        band = np.where(composite >= mins[i], i, band)
-    return np.where(rated, labels[band], "")
-
-
-def _groups(
-    units: npt.NDArray[Any], rules: Rules, kinds: Mapping[Any, Any] | None
-) -> npt.NDArray[Any]:
-    if kinds is None:
-        return np.full(len(units), "all")
-    names = []
-    for unit in units.tolist():
-        if unit not in kinds:
-            raise ValidationError("unit has no kind in the kinds table", field="kinds", value=unit)
-        kind = kinds[unit]
-        names.append(rules.group_of(kind.kind if isinstance(kind, Unit) else kind) or "")
-    return np.array(names, dtype=str).reshape(len(units))
-
-
-def _per_10k(
-    units: npt.NDArray[Any], tickets: IntArray, population: Mapping[Any, int] | None, places: int
-) -> tuple[IntArray, npt.NDArray[np.bool_]]:
-    if not population:  # no table: nothing to look up per row
-        return np.zeros(len(units), dtype=np.int64), np.zeros(len(units), dtype=bool)
-    pop = np.array([population.get(u, 0) for u in units.tolist()], dtype=np.int64).reshape(
-        len(units)
-    )
-    known = pop > 0
-    value = _round_div(tickets * 10_000 * 10**places, np.maximum(pop, 1), "half_up")
-    return np.where(known, value, 0), known
-
-
-def _apply_adjustments(
-    tally: Tally,
-    rules: Rules,
-    *,
-    adjustments: tuple[Adjustment, ...],
-    weighted: IntArray,
-    bonus: IntArray,
-    deduction: IntArray,
-    composite: IntArray,
-) -> None:
-    totals: dict[tuple[Any, Any], list[Decimal]] = {}
-    for adj in adjustments:
-        entry = totals.setdefault((adj.unit, adj.period), [Decimal(0), Decimal(0)])
-        entry[0 if adj.kind == "bonus" else 1] += adj.points
-    keys = list(zip(tally.units.tolist(), tally.periods.tolist(), strict=True))
-    known = set(keys)
-    unmatched = [
-        Problem(i, "unit", (adj.unit, adj.period), "no such unit and period in the tally")
-        for i, adj in enumerate(adjustments)
-        if (adj.unit, adj.period) not in known
-    ]
-    if unmatched:
-        raise ValidationReport(unmatched, total=len(adjustments))
-    places = rules.places
-    for i, key in enumerate(keys):
-        got = totals.get(key, [Decimal(0), Decimal(0)])
-        b = got[0] if rules.bonus_cap is None else min(got[0], rules.bonus_cap)
-        d = got[1] if rules.deduction_cap is None else min(got[1], rules.deduction_cap)
-        bonus[i] = int(rules.round(b).scaleb(places))
-        deduction[i] = int(rules.round(d).scaleb(places))
-        total = rules.adjust(
-            Decimal(int(weighted[i])).scaleb(-places), bonus=got[0], deduction=got[1]
-        )
-        composite[i] = int(total.scaleb(places))
-
-
-def _mean_of_monthly(
-    tally: Tally,
-    rules: Rules,
-    *,
-    label: Any,  # noqa: ANN401 - labels of any type
-    kinds: Mapping[Any, Any] | None,
-    population: Mapping[Any, int] | None,
-) -> Scorecard:
-    monthly = tally.scores(rules, kinds=kinds, population=population).columns
-    pooled = tally.relabel(label).scores(rules, kinds=kinds, population=population)
-    cols = dict(pooled.columns)
-    inverse, _ = _key_index(monthly["unit"], monthly["category"])
-    rated = monthly["rated"]
-    n_rated = np.bincount(inverse, weights=rated, minlength=len(cols["unit"])).astype(np.int64)
-    has = n_rated > 0
-    for name in ("response", "resolution", "satisfaction", "weighted", "composite"):
-        total = np.zeros(len(cols["unit"]), dtype=np.int64)
-        np.add.at(total, inverse, np.where(rated, monthly[name], 0))
-        cols[name] = _round_div(total, np.maximum(n_rated, 1), rules.rounding)
-    cols["rated"] = has
-    cols["status"] = np.where(has, "rated", "not rated: no rated period")
-    group = cols["group"]
-    partition, _ = _key_index(cols["period"], cols["category"], group)
-    cols["rank"] = _dense_rank(partition, _tie_keys(rules, cols), has & (group != ""))
-    cols["grade"] = _grade_labels(rules, cols["composite"], has)
-    return Scorecard(rules, cols)

@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/scoring.py
 	$(BIN)/python benchmarks/routing.py
 	$(BIN)/python benchmarks/sample.py
+	$(BIN)/python benchmarks/month.py
 	$(BIN)/python benchmarks/bulk.py
 	$(BIN)/python benchmarks/exports.py
 

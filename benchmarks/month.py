@@ -52,7 +52,7 @@ print(len(counts))
 
 def _export(rows: int, base: pa.Table, path: Path) -> None:
     """``rows`` export rows: the base month repeated, each copy with its own ticket ids."""
-    copies = []
+    copies: list[pa.Table] = []
     k = 0
     while sum(t.num_rows for t in copies) < rows:
         ids = pc.binary_join_element_wise(base.column("工单编号"), pa.scalar(f"-{k}"), "")
@@ -162,7 +162,9 @@ def main() -> int:
         ["rows", "process", "seconds", "× plain", "peak MiB"],
         process_rows,
     )
-    print_table(f"Stages of MonthJob in one process, seconds{label}", ["rows", *_STAGES], stage_rows)
+    print_table(
+        f"Stages of MonthJob in one process, seconds{label}", ["rows", *_STAGES], stage_rows
+    )
     gate = 100_000 if 100_000 in ratios else sizes[-1]
     ratio, peak = ratios[gate]
     print(f"targets at {gate:,} rows: {ratio:.2f}× the plain script (target ≤ {TARGET_RATIO:.0f}×) "

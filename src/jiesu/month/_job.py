@@ -19,16 +19,22 @@ from jiesu.errors import (
     ValidationError,
     ValidationReport,
 )
-from jiesu.model import Ticket, TimeUnit, aware
+from jiesu.model import Ticket, aware
 from jiesu.routing import ROUTE_REASONS, route_frame
-from jiesu.scoring import ColumnMap, evaluate, period_many, tally_evaluations, tally_frame
+from jiesu.scoring import (
+    ColumnMap,
+    area_volume_many,
+    evaluate,
+    period_many,
+    tally_evaluations,
+    tally_frame,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
     import pyarrow as pa
 
-    from jiesu.calendar import DeadlinePolicy, Limit
     from jiesu.month._district import District
     from jiesu.scoring import Scorecard
 
@@ -326,10 +332,12 @@ class MonthJob:
         step(3)
         periods = self._periods(table)
         scored = ~bad & (periods == period)
+        areas = self._areas(table)
+        volume = self._area_volume(table, areas, bad)
         scorecard = (
-            self._score(table, units, periods, bad)
+            self._score(table, units, periods, bad, volume)
             if objects is None
-            else self._score_tickets(objects, bad)
+            else self._score_tickets(objects, bad, volume)
         )
         step(4)
         out = self._table(
@@ -342,6 +350,7 @@ class MonthJob:
             scored=scored,
             bad=bad,
             found=found,
+            areas=areas,
         )
         summary = self._summary(
             table,
@@ -352,6 +361,7 @@ class MonthJob:
             periods=periods,
             period=period,
             bad=bad,
+            areas=areas,
         )
         step(5)
         return MonthResult(
@@ -588,6 +598,7 @@ class MonthJob:
         units: np.ndarray[Any, Any],
         periods: np.ndarray[Any, Any],
         bad: np.ndarray[Any, Any],
+        volume: Mapping[tuple[str, str], int],
     ) -> Scorecard:
         pa = _pa()
         good = ~bad & (periods != "") & (units != None)  # noqa: E711 - object array
@@ -612,7 +623,10 @@ class MonthJob:
         )
         kinds = {u.code: u.kind for u in self.district.units}
         return tally.scores(
-            self.district.rules, kinds=kinds, population=dict(self.district.population)
+            self.district.rules,
+            kinds=kinds,
+            population=dict(self.district.population),
+            area_volume=volume,
         )
 
     def _ticket_clocks(
@@ -625,19 +639,37 @@ class MonthJob:
             if milestone not in tables:
                 continue
             sla = tables[milestone]
-            status = np.where((sla.status == "") | bad, None, sla.status).astype(object)
-            due = np.where(status == None, np.datetime64("NaT"), sla.due.astype("datetime64[us]"))  # noqa: E711 - object array
-            out[milestone] = (due.astype("datetime64[us]"), status)
+            empty = (sla.status == "") | bad
+            status = sla.status.astype(object)
+            status[empty] = None
+            due = sla.due.astype("datetime64[us]")
+            due[empty] = np.datetime64("NaT")
+            out[milestone] = (due, status)
         return out
 
-    def _score_tickets(self, tickets: Sequence[Ticket], bad: np.ndarray[Any, Any]) -> Scorecard:
+    def _score_tickets(
+        self,
+        tickets: Sequence[Ticket],
+        bad: np.ndarray[Any, Any],
+        volume: Mapping[tuple[str, str], int],
+    ) -> Scorecard:
         """Ticket objects are scored ticket by ticket (:func:`~jiesu.scoring.evaluate`), the exact path."""
         rules = self.district.rules
         kept = [evaluate(t, rules) for t, b in zip(tickets, bad.tolist(), strict=True) if not b]
         kinds = {u.code: u.kind for u in self.district.units}
         return tally_evaluations(kept).scores(
-            rules, kinds=kinds, population=dict(self.district.population)
+            rules, kinds=kinds, population=dict(self.district.population), area_volume=volume
         )
+
+    def _area_volume(
+        self, table: pa.Table, areas: np.ndarray[Any, Any], bad: np.ndarray[Any, Any]
+    ) -> dict[tuple[str, str], int]:
+        """Complaints located in each area (and the areas above it) per month received: 万人诉求量's count."""
+        lead = _strings(table, "role") != "co_handler"
+        keep = ~bad & lead & (areas != None)  # noqa: E711 - object array
+        received = period_many(_times(table, "received_at")[keep], self.district.rules)
+        parents = {u.code: u.parent for u in self.district.units if u.parent}
+        return area_volume_many(areas[keep].tolist(), received.tolist(), parents=parents)
 
     # ---------------------------------------------------------------------------------------- table
 
@@ -653,6 +685,7 @@ class MonthJob:
         scored: np.ndarray[Any, Any],
         bad: np.ndarray[Any, Any],
         found: _Rows,
+        areas: np.ndarray[Any, Any],
     ) -> pa.Table:
         pa = _pa()
         names = {u.code: u.name for u in self.district.units}
@@ -686,7 +719,7 @@ class MonthJob:
             "received_at": pa.array(
                 _times(table, "received_at"), type=pa.timestamp("us", tz="UTC")
             ),
-            "area": pa.array(self._areas(table).tolist(), type=pa.string()),
+            "area": pa.array(areas.tolist(), type=pa.string()),
             "category": pa.array(categories.tolist(), type=pa.string()),
             "period": pa.array([p or None for p in periods.tolist()], type=pa.string()),
             "scored": pa.array(scored.tolist(), type=pa.bool_()),
@@ -732,6 +765,7 @@ class MonthJob:
         periods: np.ndarray[Any, Any],
         period: str,
         bad: np.ndarray[Any, Any],
+        areas: np.ndarray[Any, Any],
     ) -> MonthSummary:
         ids = _strings(table, "ticket_id")
         intake = _flags(table, "answered_at_intake")
@@ -774,7 +808,6 @@ class MonthJob:
         if "reply" in clocks:
             late = clocks["reply"][1] == "overdue"
             overdue = dict(collections.Counter(units[late & ~bad].tolist()))
-        areas = self._areas(table)
         per_area: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
         for area, category in zip(
             areas[in_month].tolist(), categories[in_month].tolist(), strict=True

@@ -432,35 +432,48 @@ class MonthJob:
     def _duplicates(
         table: pa.Table, ids: np.ndarray[Any, Any], units: np.ndarray[Any, Any], found: _Rows
     ) -> None:
-        """Identical rows are duplicates of the first; two lead rows of one ticket contradict."""
+        """Identical rows are duplicates of the first; two lead rows of one ticket contradict.
+
+        Whole columns at once: each column is dictionary-encoded, the codes of a row form its key, and
+        ``numpy.unique`` finds each key's first row. Only the reported rows are visited one by one.
+        """
+        pa = _pa()
+        n = table.num_rows
+        if n == 0:
+            return
         data = [c for c in table.column_names if c not in ("row", "line")]
-        columns = [table.column(c).to_pylist() for c in data]
-        roles = _strings(table, "role")
+        codes = np.empty((n, len(data)), dtype=np.int64)
+        for j, name in enumerate(data):
+            encoded = table.column(name).combine_chunks().dictionary_encode()
+            indices = encoded.indices.fill_null(-1) if encoded.null_count else encoded.indices
+            codes[:, j] = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        del pa
+        _, first, inverse = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
         lines = table.column("line").to_pylist() if "line" in table.column_names else None
 
         def where(i: int) -> str:
             return f"row {i}" if lines is None else f"row {i}, line {lines[i]}"
 
-        first_row: dict[tuple[Any, ...], int] = {}
-        first_lead: dict[object, int] = {}
-        for i in range(table.num_rows):
-            key = tuple(col[i] for col in columns)
-            if key in first_row:
-                found.add(i, "ticket_id", ids[i], f"duplicate of {where(first_row[key])}")
-                continue
-            first_row[key] = i
-            ticket = _norm(ids[i])
-            if not ticket or roles[i] == "co_handler":
-                continue
-            if ticket in first_lead:
-                found.add(
-                    i,
-                    "role",
-                    ids[i],
-                    f"a second 主办 (lead) row for this 工单编号; the first is {where(first_lead[ticket])}",
-                )
-            else:
-                first_lead[ticket] = i
+        repeated = first[inverse] != np.arange(n)
+        for i in np.flatnonzero(repeated).tolist():
+            found.add(i, "ticket_id", ids[i], f"duplicate of {where(int(first[inverse[i]]))}")
+        keys = np.asarray([_norm(v) for v in ids.tolist()], dtype=object)
+        lead = ~repeated & (_strings(table, "role") != "co_handler") & (keys != "")
+        rows = np.flatnonzero(lead)
+        if rows.size == 0:
+            return
+        _, first_lead, which = np.unique(
+            keys[rows].astype(str), return_index=True, return_inverse=True
+        )
+        for k in np.flatnonzero(first_lead[which] != np.arange(rows.size)).tolist():
+            i = int(rows[k])
+            found.add(
+                i,
+                "role",
+                ids[i],
+                f"a second 主办 (lead) row for this 工单编号; the first is {where(int(rows[first_lead[which[k]]]))}",
+            )
         del units
 
     # ---------------------------------------------------------------------------------------- audit

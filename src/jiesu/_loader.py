@@ -29,7 +29,7 @@ Typical use::
         ...
     reader.raise_if_any()
 
-Leaf values are checked by a strict cattrs converter (:data:`CONVERTER`), whose hooks refuse every
+Leaf values are checked by a strict cattrs converter (:func:`converter`), whose hooks refuse every
 coercion the default converter would make.
 """
 
@@ -38,6 +38,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import difflib
+import functools
 import json
 import math
 import os
@@ -48,7 +49,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, overload
 
 import attrs
-import cattrs
 
 from jiesu.errors import DataFileError, JiesuError, Problem
 
@@ -56,9 +56,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterator, Mapping
     from importlib.resources.abc import Traversable
 
+    import cattrs
+
 __all__ = [
     "BOOL",
-    "CONVERTER",
     "DATE",
     "DATE_OR_ISO",
     "INT",
@@ -71,6 +72,7 @@ __all__ = [
     "Reader",
     "Table",
     "ValueKind",
+    "converter",
     "dotted",
     "parse_json",
     "parse_toml",
@@ -473,14 +475,21 @@ def _date(value: object, _: object) -> dt.date:
     raise _WrongTypeError(msg)
 
 
-CONVERTER: Final = cattrs.Converter(detailed_validation=False)
-"""The strict converter of leaf values: no coercion (``"false"`` stays a string and is refused)."""
+@functools.cache
+def converter() -> cattrs.Converter:
+    """The strict converter of leaf values: no coercion (``"false"`` stays a string and is refused).
 
-CONVERTER.register_structure_hook(str, _strict(str, "a string", lambda v: isinstance(v, str)))
-CONVERTER.register_structure_hook(bool, _strict(bool, "true or false", lambda v: type(v) is bool))
-CONVERTER.register_structure_hook(int, _strict(int, "an integer", lambda v: type(v) is int))
-CONVERTER.register_structure_hook(float, _strict(float, "a number", _finite))
-CONVERTER.register_structure_hook(dt.date, _date)
+    Built on first use, so importing a jiesu module that loads files does not import cattrs.
+    """
+    import cattrs  # noqa: PLC0415 - serialization machinery loads on first use (issue #10)
+
+    conv = cattrs.Converter(detailed_validation=False)
+    conv.register_structure_hook(str, _strict(str, "a string", lambda v: isinstance(v, str)))
+    conv.register_structure_hook(bool, _strict(bool, "true or false", lambda v: type(v) is bool))
+    conv.register_structure_hook(int, _strict(int, "an integer", lambda v: type(v) is int))
+    conv.register_structure_hook(float, _strict(float, "a number", _finite))
+    conv.register_structure_hook(dt.date, _date)
+    return conv
 
 
 @attrs.frozen
@@ -499,7 +508,7 @@ class ValueKind(Generic[T]):
 
 
 def _via(kind: type[Any]) -> Callable[[object], Any]:
-    return lambda value: CONVERTER.structure(value, kind)
+    return lambda value: converter().structure(value, kind)
 
 
 def _iso_date(value: object) -> dt.date:
@@ -678,7 +687,7 @@ class Table:
         """``value`` (found at ``key``) as ``kind``, or the placeholder with a problem recorded."""
         try:
             return kind.structure(value)
-        except (_WrongTypeError, cattrs.BaseValidationError) as exc:
+        except _WrongTypeError as exc:
             self.problem(key, str(exc), value)
             return kind.placeholder
 

@@ -148,19 +148,7 @@ def _times(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
     pa = _pa()
     if name not in table.column_names:
         return np.full(table.num_rows, np.datetime64("NaT"), dtype="datetime64[us]")
-    col = table.column(name)
-    if not pa.types.is_timestamp(col.type):
-        raise ValidationError(
-            "must be a timestamp column (read exports with jiesu.io.read_tickets)",
-            field=name,
-            value=str(col.type),
-        )
-    if col.type.tz is None:
-        raise ValidationError(
-            "holds wall times without a zone; read them in the district's zone",
-            field=name,
-            value=str(col.type),
-        )
+    col = table.column(name)  # always an aware timestamp: read_tickets and _from_tickets type it
     ints = col.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64()).to_numpy(zero_copy_only=False)
     out = np.asarray(ints, dtype="float64")
     nat = np.isnan(out)

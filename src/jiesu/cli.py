@@ -214,9 +214,8 @@ def _summary_table(run: MonthlyRun) -> Table:
     audit = run.result.summary.audit
     table.add_row("派单核验 不一致 dispatch audit: mismatched", str(audit.get("mismatch", 0)))
     reply = run.result.summary.sla.get("reply", {})
-    for status, label in STATUS_LABELS.items():
-        if reply.get(status.value):
-            table.add_row(f"办理时限 reply: {label}", str(reply[status.value]))
+    for status, label in [(s, lab) for s, lab in STATUS_LABELS.items() if reply.get(s.value)]:
+        table.add_row(f"办理时限 reply: {label}", str(reply[status.value]))
     return table
 
 
@@ -763,13 +762,15 @@ def month(
     """Run a district's month (月度考评) on its export and write the scorecard, tickets, problems and report.
 
     Writes ``scorecard.csv`` / ``scorecard.xlsx``, ``tickets.csv``, ``problems.csv`` and ``report.html``
-    into OUTPUT_DIR. With bad rows and no ``--skip-bad`` only ``problems.csv`` is written and the exit
-    status is 1.
+    into OUTPUT_DIR (made when missing). With bad rows and no ``--skip-bad`` only ``problems.csv`` is
+    written and the exit status is 1.
     """
     if not tickets.exists():
         raise typer.BadParameter(f"tickets: no such file: {tickets}")
-    if not output_dir.is_dir():
-        raise typer.BadParameter(f"output-dir: no such folder: {output_dir}")
+    try:  # a missing output folder is made, as a user expects; a file in its place is refused
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        raise typer.BadParameter(f"output-dir: not a folder: {output_dir}") from None
     try:
         chosen = _district(folder)
         result = _run_job(chosen, tickets, period=period, now=now, encoding=encoding, quiet=quiet)

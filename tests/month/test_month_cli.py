@@ -150,7 +150,12 @@ def test_month_usage_errors(tmp_path: Path) -> None:
     code, _, _ = _run(
         "month", str(folder), "-t", str(export), "--period", "2025-03", "-o", str(tmp_path / "x")
     )
-    assert code == 2
+    assert code == 0  # a missing output folder is made
+    assert (tmp_path / "x" / "scorecard.csv").is_file()
+    code, _, _ = _run(
+        "month", str(folder), "-t", str(export), "--period", "2025-03", "-o", str(export)
+    )
+    assert code == 2  # a file where the folder should be
     code, _, err = _run(
         "month", str(folder), "-t", str(export), "--period", "2025年3月", "-o", str(tmp_path)
     )

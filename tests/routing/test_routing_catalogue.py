@@ -362,3 +362,22 @@ def test_a_parent_of_the_wrong_type_is_one_problem(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError) as info:
         Catalogue.from_toml(path)
     assert str(info.value) == "cat.toml:8: category[0].parent: must be a non-empty string (got [1])"
+
+
+def test_a_rule_without_dates_holds_from_the_catalogues_own_date(tmp_path: Path) -> None:
+    path = tmp_path / "cat.toml"
+    head = (
+        '[catalogue]\nname = "c"\nversion = "1"\neffective_from = 2025-03-01\n\n'
+        '[[category]]\ncode = "01"\nname = "城乡建设"\n\n'
+        '[[rule]]\ncategory = "01"\nkind = "territorial"\nlevel = "street"\n'
+    )
+    later = '\n[[rule]]\ncategory = "01"\nkind = "territorial"\nlevel = "district"\n'
+    later += "effective_from = 2025-06-01\n"
+    path.write_text(head + later, encoding="utf-8")
+    with pytest.raises(ValidationReport, match=r"rule\[1\].effective_from: overlaps rule\[0\]"):
+        Catalogue.from_toml(path)
+    path.write_text(head + "effective_to = 2025-05-31\n" + later, encoding="utf-8")
+    first, second = Catalogue.from_toml(path).rules
+    assert first.effective_from == dt.date(2025, 3, 1)
+    assert first.effective_to == dt.date(2025, 5, 31)
+    assert second.effective_from == dt.date(2025, 6, 1)

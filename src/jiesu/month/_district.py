@@ -515,11 +515,11 @@ def init_folder(path: str | Path) -> tuple[Path, ...]:
     written = []
     try:
         target.mkdir(parents=True, exist_ok=True)
-        for item in sorted((files("jiesu") / "data" / "sample").iterdir(), key=lambda p: p.name):
-            if item.is_file():
-                out = target / item.name
-                out.write_bytes(item.read_bytes())
-                written.append(out)
+        sample = [p for p in (files("jiesu") / "data" / "sample").iterdir() if p.is_file()]
+        for item in sorted(sample, key=lambda p: p.name):
+            out = target / item.name
+            out.write_bytes(item.read_bytes())
+            written.append(out)
     except OSError as exc:
         raise DataFormatError(
             f"cannot be written ({exc.__class__.__name__})", field="folder", value=str(target)

@@ -13,7 +13,6 @@ import pendulum
 
 from jiesu.calendar import SLA_COLUMNS, sla_frame
 from jiesu.errors import (
-    JiesuError,
     MissingDependencyError,
     Problem,
     ValidationError,
@@ -36,7 +35,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from jiesu.month._district import District
-    from jiesu.scoring import Scorecard
+    from jiesu.scoring import Rules, Scorecard
 
 __all__ = ["AUDIT_LABELS", "CLOCK_MILESTONES", "MonthJob", "MonthResult", "MonthSummary"]
 
@@ -67,7 +66,7 @@ _ORDER: Final = (
     ("closed_at", "received_at", "结案 before 受理 (closed before it was received)"),
 )
 _PERIOD: Final = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_BAD_UNIT: Final = frozenset({"", "nan", "none", "null", "-"})
+_BAD_UNIT: Final = frozenset({"", "nan", "none", "null", "n/a", "-", "—", "/", "无"})
 
 
 @attrs.frozen
@@ -155,6 +154,17 @@ def _times(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
     values = np.where(nat, 0, out).astype(np.int64).astype("datetime64[us]")
     values[nat] = np.datetime64("NaT")
     return values
+
+
+_LIMITS = {"lon": 180.0, "lat": 90.0}
+
+
+def _check_coordinates(table: pa.Table, found: _Rows) -> None:
+    """A longitude or latitude outside its range is a bad row (the area cannot be located)."""
+    for name, limit in _LIMITS.items():
+        values = _floats(table, name)
+        for i in np.flatnonzero(np.abs(np.nan_to_num(values)) > limit):
+            found.add(int(i), name, float(values[i]), f"must be within [-{limit:g}, {limit:g}]")
 
 
 def _floats(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
@@ -413,6 +423,7 @@ class MonthJob:
             wrong = ~np.isnat(a) & ~np.isnat(b) & (a < b)
             for i in np.flatnonzero(wrong):
                 found.add(int(i), later, str(a[i]) + "Z", reason)
+        _check_coordinates(table, found)
         self._duplicates(table, ids, units, found)
         return units, categories
 
@@ -636,9 +647,7 @@ class MonthJob:
         """Ticket objects' clocks from their events (:meth:`DeadlinePolicy.clocks_many`)."""
         tables = self.district.deadlines.clocks_many(tickets, self.district.calendar, now=now)
         out: dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]] = {}
-        for milestone in CLOCK_MILESTONES:
-            if milestone not in tables:
-                continue
+        for milestone in [m for m in CLOCK_MILESTONES if m in tables]:
             sla = tables[milestone]
             empty = (sla.status == "") | bad
             status = sla.status.astype(object)
@@ -730,7 +739,9 @@ class MonthJob:
         for milestone, (due, status) in clocks.items():
             columns[f"{milestone}_due"] = pa.array(due, type=pa.timestamp("us", tz="UTC"))
             columns[f"{milestone}_status"] = pa.array(status.tolist(), type=pa.string())
-        columns["lost_points"] = pa.array(_lost_points(table).tolist(), type=pa.string())
+        columns["lost_points"] = pa.array(
+            _lost_points(table, self.district.rules).tolist(), type=pa.string()
+        )
         return pa.table(columns)
 
     def _areas(self, table: pa.Table) -> np.ndarray[Any, Any]:
@@ -741,15 +752,12 @@ class MonthJob:
         territory = self.district.territory
         levels = territory.levels
         level = levels[1] if len(levels) > 1 else levels[0]
-        todo = (areas == None) & ~np.isnan(lons) & ~np.isnan(lats)  # noqa: E711 - object array
+        todo = (areas == None) & (np.abs(lons) <= _LIMITS["lon"]) & (np.abs(lats) <= _LIMITS["lat"])  # noqa: E711 - object array
         for system in {c or "WGS84" for c in crs[todo].tolist()}:
             rows = np.flatnonzero(
                 todo & np.asarray([(c or "WGS84") == system for c in crs.tolist()])
             )
-            try:
-                placed = territory.locate_many(lons[rows], lats[rows], crs=system, level=level)
-            except JiesuError:
-                continue
+            placed = territory.locate_many(lons[rows], lats[rows], crs=system, level=level)
             areas[rows] = placed.area_id
         return areas
 
@@ -849,24 +857,39 @@ def _instant(value: object) -> pendulum.DateTime:
     return aware(value, field="now")
 
 
-def _lost_points(table: pa.Table) -> np.ndarray[Any, Any]:
-    """Why each answered row cost its unit points (扣分原因): 未联系, 未解决, 不满意, 基本满意."""
-    callback = _strings(table, "callback")
-    contacted = _strings(table, "contacted")
-    solved = _strings(table, "solved")
+_LOST: Final = ("未联系", "未解决", "不满意", "基本满意")
+
+
+def _lost_points(table: pa.Table, rules: Rules) -> np.ndarray[Any, Any]:
+    """Why each answered row cost its unit points (扣分原因): 未联系, 未解决, 不满意, 基本满意.
+
+    An answer is a reason only where the rules value it below full marks (``beijing-2021`` counts
+    基本满意 as satisfied, so it is no reason there). Whole columns: each row's reasons form a bit mask,
+    looked up in a table of the 16 joined labels.
+    """
+    answered = _strings(table, "callback") == "answered"
     satisfaction = _strings(table, "satisfaction")
-    out = np.full(table.num_rows, None, dtype=object)
-    for i in np.flatnonzero(callback == "answered"):
-        reasons = []
-        if contacted[i] is not True:
-            reasons.append("未联系")
-        if solved[i] is not True:
-            reasons.append("未解决")
-        if satisfaction[i] == "dissatisfied" or satisfaction[i] is None:
-            reasons.append("不满意")
-        elif satisfaction[i] == "basically_satisfied":
-            reasons.append("基本满意")
-        out[i] = "、".join(reasons) or None
+    costs = (
+        rules.response_values.get("no", 0) < 1,
+        rules.resolution_values.get("no", 0) < 1,
+        rules.satisfaction_values.get("dissatisfied", 0) < 1,
+        rules.satisfaction_values.get("basically_satisfied", 1) < 1,
+    )
+    flags = (
+        _strings(table, "contacted") != True,  # noqa: E712 - object array: blank or no
+        _strings(table, "solved") != True,  # noqa: E712 - object array: blank or no
+        (satisfaction == "dissatisfied") | (satisfaction == None),  # noqa: E711 - object array
+        satisfaction == "basically_satisfied",
+    )
+    mask = np.zeros(table.num_rows, dtype=np.int64)
+    for bit, (flag, cost) in enumerate(zip(flags, costs, strict=True)):
+        mask |= (flag & cost).astype(np.int64) << bit
+    labels = np.asarray(
+        ["、".join(w for b, w in enumerate(_LOST) if m >> b & 1) or None for m in range(16)],
+        dtype=object,
+    )
+    out = labels[mask]
+    out[~np.asarray(answered, dtype=bool)] = None
     return out
 
 

@@ -63,7 +63,7 @@ class Rule:
         owner_attribute: The complaint attribute naming the owner unit, for ``owner`` rules.
         co_handlers: Units that cooperate (协办).
         legal_basis: The law, 三定 mandate or duty list behind the rule (法律依据).
-        effective_from: The first day the rule holds.
+        effective_from: The first day the rule holds (in a file: the catalogue's own when left out).
         effective_to: The last day the rule holds (inclusive), ``None`` when open.
         source: The document the rule comes from.
         position: The rule's position in its file (``rule[i]``), for messages.
@@ -462,6 +462,7 @@ class Catalogue:
                     codes=codes,
                     registry=registry,
                     spans=spans,
+                    default_from=effective,
                 )
             )
             is not None
@@ -559,6 +560,7 @@ def _rule(
     codes: set[str],
     registry: dict[str, Unit] | None,
     spans: list[_Span],
+    default_from: dt.date | None = None,
 ) -> Rule | None:
     key = f"rule[{i}]"
     _unknown(table, key, _RULE_KEYS, file, problems)
@@ -588,8 +590,11 @@ def _rule(
         )
     if registry is not None:
         problems.extend(_unit_problems(key, file, kind=kind, unit=unit, co=co, registry=registry))
-    start = _date(
-        table.get("effective_from"), file, f"{key}.effective_from", problems, required=True
+    raw_start = table.get("effective_from")
+    start = (
+        default_from
+        if raw_start is None and default_from is not None
+        else _date(raw_start, file, f"{key}.effective_from", problems, required=True)
     )
     end = _date(table.get("effective_to"), file, f"{key}.effective_to", problems, required=False)
     if start is not None and end is not None and end < start:

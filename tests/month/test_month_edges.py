@@ -281,7 +281,7 @@ def test_lost_points_follow_the_rules_values(basically: str) -> None:
         "是否满意": ["基本满意", "不满意", "不满意"],
     }
     job = MonthJob(attrs.evolve(district, rules=rules))
-    result = job.run(_thin(**answers), period="2025-03")  # type: ignore[arg-type]
+    result = job.run(_thin(**answers), period="2025-03")  # type: ignore[arg-type] # lists of text
     lost = result.tickets.column("lost_points").to_pylist()
     first = "基本满意" if basically == "0.8" else None
     assert lost == [first, "未联系、不满意", None]  # an unanswered callback costs nothing here

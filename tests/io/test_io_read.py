@@ -633,3 +633,18 @@ def test_random_files_read_or_raise_a_format_error(
 def test_an_oversized_header_cell_is_a_format_error(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match=r"t\.csv:1: the header line cannot be read"):
         read_tickets(_csv(tmp_path, '"' + "x" * 200_000 + '"\n1\n'), timezone=SH)
+
+
+@given(
+    lon=st.floats(-400, 400, allow_nan=False).map(lambda v: round(v, 4)),
+    lat=st.floats(-200, 200, allow_nan=False).map(lambda v: round(v, 4)),
+)
+def test_coordinates_out_of_range_are_problems_and_no_value(lon: float, lat: float) -> None:
+    table = pa.table({"工单编号": ["T1"], "经度": [str(lon)], "纬度": [str(lat)]})
+    read = read_tickets(table, timezone="Asia/Shanghai")
+    found = {(p.field, p.value) for p in read.problems.problems}
+    expected = {(f, str(v)) for f, v, m in (("lon", lon, 180), ("lat", lat, 90)) if abs(v) > m}
+    assert found == expected
+    assert read.frame.num_rows == 1  # the row is kept and its problem listed
+    got = read.frame.column("lon")[0].as_py(), read.frame.column("lat")[0].as_py()
+    assert got == (lon if abs(lon) <= 180 else None, lat if abs(lat) <= 90 else None)

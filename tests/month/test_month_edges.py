@@ -73,7 +73,7 @@ def test_an_empty_export_is_an_empty_month() -> None:
 
 
 def test_a_blank_like_unit_on_a_dispatched_row_is_a_bad_row() -> None:
-    table = _thin(承办单位=["无", _street(), "-"])
+    table = _thin(承办单位=["—", _street(), "/"])  # blank spellings of the reader (BLANK_LIKE)
     with pytest.raises(ValidationReport) as info:
         MonthJob(_district()).run(table, period="2025-03")
     found = _problems(info.value)

@@ -35,6 +35,7 @@ class FieldSpec:
         type: ``"str"``, ``"datetime"``, ``"float"``, ``"bool"``, ``"code"`` or ``"period"``.
         personal: Whether the field holds personal data (个人信息).
         codes: For a coded field, every accepted spelling (lower-cased) to its code.
+        limit: For a number, the largest magnitude it may have (180 for a longitude, 90 for a latitude).
 
     Examples:
         >>> from jiesu.io import FIELDS
@@ -46,6 +47,7 @@ class FieldSpec:
     type: FieldType
     personal: bool = False
     codes: Mapping[str, str] = attrs.field(factory=lambda: MappingProxyType({}))
+    limit: float | None = None
 
 
 def _enum_codes(enum: type[LabelledEnum], **extra: str) -> Mapping[str, str]:
@@ -97,8 +99,8 @@ _FIELDS: Final = (
     FieldSpec("category", "str"),
     FieldSpec("content", "str", personal=True),
     FieldSpec("address", "str"),
-    FieldSpec("lon", "float"),
-    FieldSpec("lat", "float"),
+    FieldSpec("lon", "float", limit=180.0),
+    FieldSpec("lat", "float", limit=90.0),
     FieldSpec(
         "crs",
         "code",

@@ -271,7 +271,13 @@ def _convert(clean: pa.Array, field: FieldSpec, timezone: str | None) -> tuple[p
     if field.type == "float":
         ok = pc.fill_null(pc.match_substring_regex(clean, _NUMBER), fill_value=False)
         values = pc.cast(pc.if_else(ok, clean, pa.scalar(None, pa.string())), pa.float64())
-        return values, [(present & ~ok.to_numpy(zero_copy_only=False), "not a number")]
+        failures = [(present & ~ok.to_numpy(zero_copy_only=False), "not a number")]
+        if field.limit is not None:  # out of range: a problem, and no value to locate with
+            inside = pc.fill_null(pc.less_equal(pc.abs(values), field.limit), fill_value=True)
+            values = pc.if_else(inside, values, pa.scalar(None, pa.float64()))
+            outside = ~inside.to_numpy(zero_copy_only=False)
+            failures.append((outside, f"must be within [-{field.limit:g}, {field.limit:g}]"))
+        return values, failures
     if field.type in ("bool", "code"):
         table = dict(BOOL_SPELLINGS) if field.type == "bool" else dict(field.codes)
         where = pc.index_in(pc.utf8_lower(clean), value_set=pa.array(list(table)))

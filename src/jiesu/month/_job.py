@@ -66,7 +66,7 @@ _ORDER: Final = (
     ("closed_at", "received_at", "结案 before 受理 (closed before it was received)"),
 )
 _PERIOD: Final = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_BAD_UNIT: Final = frozenset({"", "nan", "none", "null", "n/a", "-", "—", "/", "无"})
+_BAD_UNIT: Final = frozenset({"", "nan", "none", "null", "-"})
 
 
 @attrs.frozen
@@ -154,17 +154,6 @@ def _times(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
     values = np.where(nat, 0, out).astype(np.int64).astype("datetime64[us]")
     values[nat] = np.datetime64("NaT")
     return values
-
-
-_LIMITS = {"lon": 180.0, "lat": 90.0}
-
-
-def _check_coordinates(table: pa.Table, found: _Rows) -> None:
-    """A longitude or latitude outside its range is a bad row (the area cannot be located)."""
-    for name, limit in _LIMITS.items():
-        values = _floats(table, name)
-        for i in np.flatnonzero(np.abs(np.nan_to_num(values)) > limit):
-            found.add(int(i), name, float(values[i]), f"must be within [-{limit:g}, {limit:g}]")
 
 
 def _floats(table: pa.Table, name: str) -> np.ndarray[Any, Any]:
@@ -423,7 +412,6 @@ class MonthJob:
             wrong = ~np.isnat(a) & ~np.isnat(b) & (a < b)
             for i in np.flatnonzero(wrong):
                 found.add(int(i), later, str(a[i]) + "Z", reason)
-        _check_coordinates(table, found)
         self._duplicates(table, ids, units, found)
         return units, categories
 
@@ -752,7 +740,7 @@ class MonthJob:
         territory = self.district.territory
         levels = territory.levels
         level = levels[1] if len(levels) > 1 else levels[0]
-        todo = (areas == None) & (np.abs(lons) <= _LIMITS["lon"]) & (np.abs(lats) <= _LIMITS["lat"])  # noqa: E711 - object array
+        todo = (areas == None) & ~np.isnan(lons) & ~np.isnan(lats)  # noqa: E711 - object array
         for system in {c or "WGS84" for c in crs[todo].tolist()}:
             rows = np.flatnonzero(
                 todo & np.asarray([(c or "WGS84") == system for c in crs.tolist()])

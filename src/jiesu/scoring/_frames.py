@@ -15,6 +15,7 @@ import attrs
 import narwhals as nw
 import numpy as np
 
+from jiesu._native import like
 from jiesu.errors import ErrorPolicy, Problem, ValidationError, ValidationReport
 from jiesu.scoring._bulk import repeated_rows
 from jiesu.scoring._evaluate import Breakdown, breakdown_arrays
@@ -742,18 +743,6 @@ def _with_category(frame: Any, cols: ColumnMap, *, by_category: bool) -> ColumnM
     )
 
 
-def _pandas_nullable(arrow_type: Any) -> Any:  # noqa: ANN401 - pyarrow and pandas types
-    """Nullable pandas dtypes: a missing score, rank or grade is ``<NA>``, never NaN."""
-    import pandas as pd  # noqa: PLC0415 - only when the input is pandas
-    import pyarrow as pa  # noqa: PLC0415 - only the pyarrow branch needs it
-
-    return {
-        pa.float64(): pd.Float64Dtype(),
-        pa.int64(): pd.Int64Dtype(),
-        pa.string(): pd.StringDtype(),
-    }.get(arrow_type)
-
-
 def _arrow_table(card: Scorecard, *, headers: str) -> Any:  # noqa: ANN401 - a pyarrow table
     """The scorecard as an Arrow table built column by column (nulls where there is no value)."""
     import pyarrow as pa  # noqa: PLC0415 - needed only to hand a table back
@@ -801,19 +790,7 @@ def _few_strings(column: npt.NDArray[Any], *, blank_is_null: bool) -> Any:  # no
 
 
 def _to_native(frame: Any, card: Scorecard, *, headers: str) -> Any:  # noqa: ANN401 - any dataframe
-    table = _arrow_table(card, headers=headers)
-    source = nw.from_native(frame)
-    impl = source.implementation
-    if isinstance(source, nw.DataFrame):
-        if impl.is_pandas():  # nullable dtypes: a missing score is <NA>, never NaN
-            return table.to_pandas(types_mapper=_pandas_nullable)
-        return nw.from_arrow(table, backend=impl).to_native()
-    if impl.is_polars():
-        return nw.from_arrow(table, backend=impl).lazy().to_native()
-    if impl.is_duckdb():
-        return nw.from_native(table).lazy(backend=impl).to_native()
-    session = frame.sparkSession
-    return nw.from_native(table).lazy(backend=impl, session=session).to_native()
+    return like(frame, _arrow_table(card, headers=headers))
 
 
 def breakdown_frame(

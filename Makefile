@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/month.py
 	$(BIN)/python benchmarks/bulk.py
 	$(BIN)/python benchmarks/exports.py
+	$(BIN)/python benchmarks/analytics.py
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet

@@ -20,7 +20,8 @@ def _loaded(statement: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "module", ["jiesu", "jiesu.model", "jiesu.calendar", "jiesu.routing", "jiesu.scoring"]
+    "module",
+    ["jiesu", "jiesu.model", "jiesu.calendar", "jiesu.routing", "jiesu.scoring", "jiesu.analytics"],
 )
 def test_import_loads_no_frame_machinery(module: str) -> None:
     loaded = _loaded(f"import {module}")
@@ -40,17 +41,21 @@ def test_frame_names_load_on_first_use() -> None:
     loaded = _loaded("from jiesu.scoring import score_frame, ColumnMap")
     assert "narwhals" in loaded
     assert "cattrs" in _loaded("from jiesu.model import dumps")
+    assert "narwhals" in _loaded("from jiesu.analytics import find_repeats")
 
 
 def test_lazy_names_are_the_modules_own() -> None:
-    import jiesu.model  # noqa: PLC0415 - the module under test
+    import jiesu.analytics  # noqa: PLC0415 - the module under test
+    import jiesu.model  # noqa: PLC0415 - as above
     import jiesu.scoring  # noqa: PLC0415 - as above
+    from jiesu.analytics import _repeats  # noqa: PLC0415 - as above
     from jiesu.model import _serial  # noqa: PLC0415 - as above
     from jiesu.scoring import _frames  # noqa: PLC0415 - as above
 
     assert jiesu.scoring.score_frame is _frames.score_frame
     assert jiesu.model.loads is _serial.loads
-    for module in (jiesu.scoring, jiesu.model):
+    assert jiesu.analytics.find_repeats is _repeats.find_repeats
+    for module in (jiesu.scoring, jiesu.model, jiesu.analytics):
         assert all(getattr(module, name) is not None for name in module.__all__)
         with pytest.raises(AttributeError, match="has no attribute 'nope'"):
             _ = module.nope

@@ -30,7 +30,7 @@ from jiesu.scoring import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
 RULES = Rules.preset("beijing-2025")
 
@@ -276,21 +276,6 @@ def test_not_dispatched_and_flag_labels() -> None:
 
 
 # ------------------------------------------------------------------------------------------- spark
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    session = (
-        pyspark_sql.SparkSession.builder.master("local[1]")
-        .appName("jiesu-scoring-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
-
-
 @pytest.mark.slow
 @pytest.mark.spark
 # pyspark 4.3 warns about pandas 3 when it converts to and from Arrow; nothing here depends on it

@@ -1,0 +1,79 @@
+"""Analytics the offices ask for (分析研判): repeats, monthly topics, early warning, supervision.
+
+Every function takes any dataframe narwhals reads (pandas, polars eager or lazy, pyarrow, DuckDB,
+PySpark) and returns the same kind, with the same values on every backend. Columns are read by role
+(:data:`ROLES`, the names :func:`jiesu.io.read_tickets` gives); ``columns`` maps a role to another name.
+No result holds a phone number or a name: callers are matched by :func:`caller_key`, a keyed hash.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from jiesu.analytics._keys import caller_key, normal_phone
+
+if TYPE_CHECKING:  # the frame paths (narwhals) load on first use, below
+    from jiesu.analytics._common import DEFAULT_ZONE, ROLES
+    from jiesu.analytics._repeats import REPEAT_COLUMNS, find_repeats, repeat_summary
+    from jiesu.analytics._spikes import SPIKE_COLUMNS, alerts, detect_spikes, poisson_tail
+    from jiesu.analytics._supervision import (
+        CARD_COLUMNS,
+        REQUESTER_GROUPS,
+        requester_scorecards,
+        supervision_list,
+        supervision_summary,
+    )
+    from jiesu.analytics._topics import TOPIC_COLUMNS, monthly_topics
+
+_LAZY = {
+    "DEFAULT_ZONE": "_common",
+    "ROLES": "_common",
+    "REPEAT_COLUMNS": "_repeats",
+    "find_repeats": "_repeats",
+    "repeat_summary": "_repeats",
+    "SPIKE_COLUMNS": "_spikes",
+    "alerts": "_spikes",
+    "detect_spikes": "_spikes",
+    "poisson_tail": "_spikes",
+    "CARD_COLUMNS": "_supervision",
+    "REQUESTER_GROUPS": "_supervision",
+    "requester_scorecards": "_supervision",
+    "supervision_list": "_supervision",
+    "supervision_summary": "_supervision",
+    "TOPIC_COLUMNS": "_topics",
+    "monthly_topics": "_topics",
+}
+
+__all__ = [
+    "CARD_COLUMNS",
+    "DEFAULT_ZONE",
+    "REPEAT_COLUMNS",
+    "REQUESTER_GROUPS",
+    "ROLES",
+    "SPIKE_COLUMNS",
+    "TOPIC_COLUMNS",
+    "alerts",
+    "caller_key",
+    "detect_spikes",
+    "find_repeats",
+    "monthly_topics",
+    "normal_phone",
+    "poisson_tail",
+    "repeat_summary",
+    "requester_scorecards",
+    "supervision_list",
+    "supervision_summary",
+]
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - whatever the frame modules hold
+    """Load a frame path (narwhals) on first use, so ``import jiesu.analytics`` stays light."""
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    import importlib  # noqa: PLC0415 - lazy on purpose
+
+    value = getattr(importlib.import_module(f"jiesu.analytics.{module}"), name)
+    globals()[name] = value
+    return value

@@ -36,6 +36,7 @@ def test_copies_of_a_ticket_change_nothing(
     chains = {
         r["ticket_id"]: tuple(r[c] for c in REPEAT_COLUMNS) for r in to_rows(find_repeats(table))
     }
+    near = {r["ticket_id"]: r["repeat_size"] for r in to_rows(find_repeats(table, radius_m=500))}
     topics = to_rows(monthly_topics(table, period="2024-01", by="area", top=None))
     spikes = to_rows(detect_spikes(table, by=("area",), baseline_days=7))
     for backend in BACKENDS:
@@ -45,6 +46,8 @@ def test_copies_of_a_ticket_change_nothing(
         assert all(tuple(r[c] for c in REPEAT_COLUMNS) == chains[r["ticket_id"]] for r in out), (
             backend
         )
+        placed = to_rows(find_repeats(frame, radius_m=500))
+        assert all(r["repeat_size"] == near[r["ticket_id"]] for r in placed), backend
         assert to_rows(monthly_topics(frame, period="2024-01", by="area", top=None)) == topics, (
             backend
         )

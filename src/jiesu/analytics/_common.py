@@ -191,6 +191,13 @@ def one_per_ticket(
     schema = frame.collect_schema()
     if tid not in schema:
         return frame.select(*keys, *values)
+    kept = frame.select(tid, *keys, *values)
+    counts = collect(
+        frame.select(_n=nw.len(), _ids=nw.col(tid).n_unique(), _blank=nw.col(tid).null_count())
+    ).row(0)
+    n, ids_seen, blank = (int(v or 0) for v in counts)  # an empty table may give None
+    if ids_seen - (blank > 0) == n - blank:  # every id once already: nothing to merge
+        return kept if anonymous else kept.filter(~nw.col(tid).is_null())
     merged = (
         frame.filter(~nw.col(tid).is_null())
         .group_by(tid, *keys)
@@ -215,7 +222,7 @@ def one_per_ticket(
     out = merged.select(tid, *keys, *values)
     if not anonymous:
         return out
-    return nw.concat([out, frame.filter(nw.col(tid).is_null()).select(tid, *keys, *values)])
+    return nw.concat([out, kept.filter(nw.col(tid).is_null())])
 
 
 def _differs(low: str, high: str, *, float_: bool) -> Any:  # noqa: ANN401 - a narwhals expression

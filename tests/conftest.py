@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -128,3 +131,23 @@ def spark() -> Iterator[Any]:
     )
     yield session
     session.stop()
+
+
+# ------------------------------------------------------------------ benchmarks: the scripts' quick mode
+def _run_quick(script: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / script
+    done = subprocess.run(  # noqa: S603 - our own script, run with this interpreter
+        [sys.executable, str(path), "--quick"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+@pytest.fixture(scope="session")
+def run_quick() -> Any:
+    """``run_quick("bulk.py")``: a benchmark script's ``--quick`` run, which must exit 0."""
+    return _run_quick

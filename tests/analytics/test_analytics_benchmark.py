@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "analytics.py"
-
 
 @pytest.mark.slow
-def test_quick_analytics_benchmark_runs_and_agrees() -> None:
-    out = subprocess.run(  # noqa: S603 - runs our own script with this interpreter
-        [sys.executable, str(SCRIPT), "--quick"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=600,
-    ).stdout
+def test_quick_analytics_benchmark_runs_and_agrees(run_quick: Any) -> None:
+    out = run_quick("analytics.py").stdout
     for job in ("find_repeats", "monthly_topics", "detect_spikes", "Early warning"):
         assert job in out, out
     assert "DIFFERENT" not in out, out

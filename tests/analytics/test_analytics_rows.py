@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiesu.analytics import REPEAT_COLUMNS, detect_spikes, find_repeats, monthly_topics
+from jiesu.analytics import (
+    REPEAT_COLUMNS,
+    detect_spikes,
+    find_repeats,
+    monthly_topics,
+    repeat_summary,
+)
 from jiesu.errors import ValidationReport
 
 BACKENDS = ("pyarrow", "pandas", "polars", "polars-lazy", "duckdb")
@@ -52,6 +58,10 @@ def test_copies_of_a_ticket_change_nothing(
             backend
         )
         assert to_rows(detect_spikes(frame, by=("area",), baseline_days=7)) == spikes, backend
+    summary = {r["unit"]: r for r in to_rows(repeat_summary(find_repeats(table)))}
+    for backend in BACKENDS:
+        copied_summary = to_rows(repeat_summary(find_repeats(as_backend(copied, backend))))
+        assert {r["unit"]: r for r in copied_summary if r["unit"] != "X99"} == summary, backend
     in_order = find_repeats(copied.to_pandas())
     assert in_order["ticket_id"].tolist() == copied.column("ticket_id").to_pylist()
 

@@ -78,6 +78,7 @@ def test_cards_follow_the_rule_on_every_backend(
     for backend in BACKENDS:
         out = to_rows(supervision_list(as_backend(table, backend), POLICY, CAL, now=now))
         assert {r["ticket_id"]: r["card"] for r in out} == expected, backend
+        assert all("__index_level_0__" not in r for r in out), backend  # pandas: a fresh index
         order = [(r["card"], r["due"], r["ticket_id"]) for r in out]
         assert order == sorted(order)  # red first, then by due instant
         assert all(r["remaining"] <= 0 for r in out if r["card"] == "red")
@@ -148,7 +149,6 @@ def test_other_names_other_clocks_and_lazy_frames() -> None:
         "dispatched_at": "派单时间",
         "signed_at": "签收时间",
         "ticket_id": "编号",
-        "unit": "单位",
     }
     beijing = DeadlinePolicy.preset("beijing")
     out = supervision_list(
@@ -159,6 +159,14 @@ def test_other_names_other_clocks_and_lazy_frames() -> None:
     assert got["card"].to_list() == ["red"]
     assert set(CARD_COLUMNS) <= set(got.columns)
     assert supervision_summary(got, by="单位").rows() == [("S01", 1, 0)]
+
+
+def test_repeated_rows_of_a_ticket_get_one_card_in_the_summary() -> None:
+    cards = pl.DataFrame(
+        {"ticket_id": ["T1", "T1", "T2"], "unit": ["S01"] * 3, "card": ["red", "red", "yellow"]}
+    )
+    assert supervision_summary(cards).rows() == [("S01", 1, 1)]
+    assert supervision_summary(cards.drop("ticket_id")).rows() == [("S01", 2, 1)]
 
 
 def test_bad_arguments_are_refused_by_name() -> None:

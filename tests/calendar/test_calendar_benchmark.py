@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "calendar.py"
-
 
 @pytest.mark.slow
-def test_quick_benchmark_runs_and_jiesu_is_exact() -> None:
+def test_quick_benchmark_runs_and_jiesu_is_exact(run_quick: Any) -> None:
     pytest.importorskip("workalendar")  # a peer from the bench extra
-    done = subprocess.run(  # noqa: S603 - our own script, run with this interpreter
-        [sys.executable, str(SCRIPT), "--quick"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = run_quick("calendar.py")
     out = done.stdout
     assert "China working calendar (调休): jiesu vs peers [quick]" in out
     assert "jiesu wrong results: 0 and every result equal to its scalar twin: yes" in out

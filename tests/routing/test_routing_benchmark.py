@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "routing.py"
-
 
 @pytest.mark.slow
-def test_quick_benchmark_runs_and_agrees_with_shapely() -> None:
-    out = subprocess.run(  # noqa: S603 - runs our own script with this interpreter
-        [sys.executable, str(SCRIPT), "--quick"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    ).stdout
+def test_quick_benchmark_runs_and_agrees_with_shapely(run_quick: Any) -> None:
+    out = run_quick("routing.py", timeout=300).stdout
     assert "jiesu locate_many" in out
     assert "convert_many" in out
     rows = [

@@ -36,7 +36,6 @@ ROLES: Final = (
 """The fields the analytics read, by their canonical names (as :func:`jiesu.io.read_tickets` gives them)."""
 
 DEFAULT_ZONE: Final = "Asia/Shanghai"
-_EPOCH: Final = dt.datetime(1970, 1, 1)  # noqa: DTZ001 - a naive wall-time origin, by design
 
 
 def names(columns: Mapping[str, str] | None) -> dict[str, str]:

@@ -189,8 +189,8 @@ def _arrow_path(
     at = at_series.dt.replace_time_zone(None).to_numpy().astype("datetime64[us]")
     nat = np.isnat(at)
     times = at.astype(np.int64)
-    valid = (caller >= 0) & (category >= 0) & ~nat & (tid != None)  # noqa: E711
-    tid_text = np.where(tid == None, "", tid).astype(str)  # noqa: E711
+    valid = (caller >= 0) & (category >= 0) & ~nat & (tid != None)  # noqa: E711 - elementwise, not identity
+    tid_text = np.where(tid == None, "", tid).astype(str)  # noqa: E711 - elementwise, not identity
     order = np.lexsort((tid_text, np.where(nat, np.iinfo(np.int64).max, times), category, caller))
     c, k, t, ok = caller[order], category[order], times[order], valid[order]
     same = np.zeros(len(order), dtype=bool)
@@ -256,8 +256,9 @@ def repeat_summary(
 ) -> Any:  # noqa: ANN401 - the same kind of frame back
     """The 屡办不成 list: chains per unit (or area, or category), worst first.
 
-    A chain is counted once, under the ``by`` value of its last ticket (the unit that holds the problem
-    now). Columns: ``by``, ``chains``, ``tickets`` (tickets in those chains), ``longest`` (the longest
+    A chain is counted once under each ``by`` value of its last ticket (the unit that holds the problem
+    now, and each co-handler of that ticket), however many rows the ticket has.
+    Columns: ``by``, ``chains``, ``tickets`` (tickets in those chains), ``longest`` (the longest
     chain), and — when the table has them — ``open`` (chains whose last ticket has no ``closed_at``) and
     ``unsatisfied`` (chains whose last ticket was rated 不满意).
 
@@ -299,8 +300,18 @@ def repeat_summary(
     last = source.filter(nw.col("repeat_index") == nw.col("repeat_size")).with_columns(
         _size=nw.col("repeat_size").cast(nw.Int64), **{f"_{k}": v for k, v in flags.items()}
     )
+    # one row per chain: its last ticket may have several rows (协办, repeated rows); it is open only
+    # if no row has a closing time, unsatisfied if any row was rated so
+    chains = last.group_by("repeat_group").agg(
+        nw.col("_size").max(),
+        *(
+            (nw.col(f"_{k}").min() if k == "open" else nw.col(f"_{k}").max()).alias(f"_{k}")
+            for k in flags
+        ),
+    )
+    placed = last.select("repeat_group", cols[by]).unique().join(chains, on="repeat_group")
     out = (
-        last.group_by(cols[by])
+        placed.group_by(cols[by])
         .agg(
             nw.len().alias("chains"),
             nw.col("_size").sum().alias("tickets"),
@@ -310,4 +321,7 @@ def repeat_summary(
         .with_columns(nw.col("chains", "tickets", "longest", *flags).cast(nw.Int64))
         .sort(["chains", "tickets", cols[by]], descending=[True, True, False], nulls_last=True)
     )
-    return out.rename({cols[by]: by}).to_native()
+    native = out.rename({cols[by]: by}).to_native()
+    if source.implementation.is_pandas():  # a fresh 0..n index, not the sorted group order
+        return native.reset_index(drop=True)
+    return native

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import narwhals as nw
@@ -35,7 +34,6 @@ SPIKE_COLUMNS: Final = ("date", "count", "baseline", "expected", "p_value", "sco
 """The columns of :func:`detect_spikes` after the cell columns."""
 
 _CELL_ROLES: Final = ("area", "category", "unit")
-_EPOCH: Final = dt.date(1970, 1, 1)
 _MONDAY: Final = 4  # 1970-01-05, day 4 since the epoch, was a Monday
 _MAX_SCORE: Final = 300.0
 _TERMS: Final = 100_000
@@ -265,36 +263,24 @@ def _weekday_spread(
     start: npt.NDArray[np.int64],
     first: int,
 ) -> npt.NDArray[np.float64]:
-    """Each row's share of its window that falls on its weekday, by the district's weekday pattern."""
+    """Each row's share of its window that falls on its weekday, by the district's weekday pattern.
+
+    Windows are ``[start, at)`` in grid columns; sums over them are differences of cumulative sums,
+    per weekday, of the district's tickets and of the days themselves.
+    """
     span = grid.shape[1]
-    total = grid.sum(axis=0)
     weekday = (np.arange(first, first + span) - _MONDAY) % 7
-    by_weekday = np.zeros((7, span + 1), dtype=np.int64)
-    for w in range(7):  # seven cumulative counts, one per weekday
-        np.cumsum(np.where(weekday == w, total, 0), out=by_weekday[w, 1:])
-    all_days = np.zeros(span + 1, dtype=np.int64)
-    np.cumsum(total, out=all_days[1:])
+    on_day = weekday[None, :] == np.arange(7)[:, None]  # 7 × span: the day is that weekday
+    tickets = np.zeros((7, span + 1), dtype=np.int64)
+    np.cumsum(on_day * grid.sum(axis=0), axis=1, out=tickets[:, 1:])
+    days = np.zeros((7, span + 1), dtype=np.int64)
+    np.cumsum(on_day, axis=1, out=days[:, 1:])
     wd = weekday[at]
-    in_window = all_days[at] - all_days[start]
-    same_day = by_weekday[wd, at] - by_weekday[wd, start]
-    weekdays = _weekdays_in(at, start, wd, first)
-    spread: npt.NDArray[np.float64] = (same_day + 1) / (in_window + 7) / np.maximum(weekdays, 1)
+    same = tickets[wd, at] - tickets[wd, start]
+    every = tickets[:, at].sum(axis=0) - tickets[:, start].sum(axis=0)
+    k = days[wd, at] - days[wd, start]
+    spread: npt.NDArray[np.float64] = (same + 1) / (every + 7) / np.maximum(k, 1)
     return spread
-
-
-def _weekdays_in(
-    at: npt.NDArray[np.int64],
-    start: npt.NDArray[np.int64],
-    weekday: npt.NDArray[np.int64],
-    first: int,
-) -> npt.NDArray[np.int64]:
-    """How many days of ``weekday`` lie in the window ``[start, at)`` of each row (grid columns)."""
-    lead = (weekday - (first - _MONDAY)) % 7  # the first grid column of each row's weekday
-
-    def upto(c: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        return np.where(c > lead, (c - lead + 6) // 7, 0)
-
-    return upto(at) - upto(start)
 
 
 def alerts(spikes: Any) -> Any:  # noqa: ANN401 - the frame detect_spikes returned

@@ -9,7 +9,7 @@ import narwhals as nw
 import pendulum
 
 from jiesu._native import like
-from jiesu.analytics._common import ROLES, collect, is_lazy, open_frame
+from jiesu.analytics._common import collect, is_lazy, open_frame
 from jiesu.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def supervision_list(
         now: The instant the list is drawn up at (aware).
         milestone: The clock carded, one the policy limits: ``reply`` (办结, default),
             ``first_contact`` (首次联系), ``dispatch`` (派单)...
-        columns: Role → column name, for the clock roles and ``unit`` / ``ticket_id``.
+        columns: Role → column name, for the clock roles and ``ticket_id`` (the ties' order).
 
     Returns:
         The carded rows with their clock columns and :data:`CARD_COLUMNS`, red first, then by due
@@ -83,15 +83,15 @@ def supervision_list(
     from jiesu.calendar import SLA_COLUMNS, sla_frame  # noqa: PLC0415 - the clocks load with the frames
 
     clock_cols: dict[str, str] = {}
-    own = {"unit": "unit", "ticket_id": "ticket_id"}
+    tid = "ticket_id"
     for role, name in (columns or {}).items():
-        if role in SLA_COLUMNS:
+        if role == "ticket_id":
+            tid = name
+        elif role in SLA_COLUMNS:
             clock_cols[role] = name
-        elif role in ROLES:
-            own[role] = name
         else:
             raise ValidationError(
-                f"unknown column role; the roles are {', '.join(SLA_COLUMNS)}, unit, ticket_id",
+                f"unknown column role; the roles are {', '.join(SLA_COLUMNS)}, ticket_id",
                 field="columns",
                 value=role,
             )
@@ -119,23 +119,31 @@ def supervision_list(
     out = (
         clocks.with_columns(card=card, due=nw.col(due), remaining=nw.col(remaining))
         .filter(~nw.col("card").is_null())
-        .sort("card", "due", *(c for c in [own["ticket_id"]] if c in clocks.collect_schema()))
+        .sort("card", "due", *([tid] if tid in clocks.collect_schema() else []))
     )
     if is_lazy(open_frame(frame)):
         return like(frame, out.to_arrow())
-    return out.to_native()
+    native = out.to_native()
+    if out.implementation.is_pandas():  # a fresh 0..n index, not the sorted rows' old one
+        return native.reset_index(drop=True)
+    return native
 
 
 def supervision_summary(
     cards: Any,  # noqa: ANN401 - the frame supervision_list returned
     *,
     by: str = "unit",
+    ticket_id: str = "ticket_id",
 ) -> Any:  # noqa: ANN401 - the same kind of frame back
     """Red and yellow cards per unit (督办统计), most red first.
+
+    Cards are counted per ticket: where ``cards`` has the ``ticket_id`` column, repeated rows of one
+    ticket and one unit count once.
 
     Args:
         cards: The frame :func:`supervision_list` returned.
         by: The column to count by (default ``unit``).
+        ticket_id: The ticket id column (absent: every row is a ticket).
 
     Returns:
         ``by``, ``red``, ``yellow``: one row per value of ``by`` with a card, ordered by red, then
@@ -159,6 +167,8 @@ def supervision_summary(
                 field="by" if name == by else "cards",
                 value=name,
             )
+    if ticket_id in schema:
+        source = source.select(ticket_id, by, "card").unique()
     counted = (
         source.with_columns(
             _red=(nw.col("card") == "red").cast(nw.Int64),

@@ -1,4 +1,4 @@
-"""Analytics the offices ask for (分析研判): repeats, monthly topics, early warning, supervision.
+"""Analytics the offices ask for (分析研判): repeats, duplicates, topics, early warning, supervision.
 
 Every function takes any dataframe narwhals reads (pandas, polars eager or lazy, pyarrow, DuckDB,
 PySpark) and returns the same kind, with the same values on every backend. Columns are read by role
@@ -14,6 +14,7 @@ from jiesu.analytics._keys import caller_key, normal_phone
 
 if TYPE_CHECKING:  # the frame paths (narwhals) load on first use, below
     from jiesu.analytics._common import DEFAULT_ZONE, ROLES
+    from jiesu.analytics._duplicates import DUPLICATE_COLUMNS, find_duplicates
     from jiesu.analytics._repeats import REPEAT_COLUMNS, find_repeats, repeat_summary
     from jiesu.analytics._spikes import SPIKE_COLUMNS, alerts, detect_spikes, poisson_tail
     from jiesu.analytics._supervision import (
@@ -28,6 +29,8 @@ if TYPE_CHECKING:  # the frame paths (narwhals) load on first use, below
 _LAZY = {
     "DEFAULT_ZONE": "_common",
     "ROLES": "_common",
+    "DUPLICATE_COLUMNS": "_duplicates",
+    "find_duplicates": "_duplicates",
     "REPEAT_COLUMNS": "_repeats",
     "find_repeats": "_repeats",
     "repeat_summary": "_repeats",
@@ -47,6 +50,7 @@ _LAZY = {
 __all__ = [
     "CARD_COLUMNS",
     "DEFAULT_ZONE",
+    "DUPLICATE_COLUMNS",
     "REPEAT_COLUMNS",
     "REQUESTER_GROUPS",
     "ROLES",
@@ -55,6 +59,7 @@ __all__ = [
     "alerts",
     "caller_key",
     "detect_spikes",
+    "find_duplicates",
     "find_repeats",
     "monthly_topics",
     "normal_phone",

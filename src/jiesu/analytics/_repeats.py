@@ -118,7 +118,7 @@ def _one_system(frame: Any, name: str) -> None:  # noqa: ANN401 - a narwhals fra
     if len(found) > 1:
         raise ValidationError(
             "the coordinates are in more than one system; convert them to one first "
-            "(jiesu.routing.to_wgs84)",
+            "(jiesu.routing.convert_many)",
             field=name,
             value=", ".join(found),
         )

@@ -169,6 +169,30 @@ def test_repeated_rows_of_a_ticket_get_one_card_in_the_summary() -> None:
     assert supervision_summary(cards.drop("ticket_id")).rows() == [("S01", 2, 1)]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_co_handler_rows_are_left_out(as_backend: Any, to_rows: Any, backend: str) -> None:
+    """A 协办 row has no kind or urgency of its own: the lead's row carries the ticket's clock."""
+    at = dt.datetime(2025, 3, 3, 1, tzinfo=dt.UTC)
+    table = pa.table(
+        {
+            "ticket_id": ["T1", "T1", "T2"],
+            "received_at": pa.array([at, at, at], UTC),
+            "dispatched_at": pa.array([at, at, at], UTC),
+            "kind": ["complaint", None, "complaint"],
+            "urgency": ["normal", None, "normal"],
+            "unit": ["S01", "S02", "S01"],
+            "角色": ["lead", "co_handler", None],
+        }
+    )
+    now = pendulum.datetime(2025, 3, 20, 9, tz="Asia/Shanghai")
+    frame = as_backend(table, backend)
+    rows = to_rows(supervision_list(frame, POLICY, CAL, now=now, columns={"role": "角色"}))
+    assert [(r["ticket_id"], r["unit"], r["card"]) for r in rows] == [
+        ("T1", "S01", "red"),
+        ("T2", "S01", "red"),
+    ]
+
+
 def test_bad_arguments_are_refused_by_name() -> None:
     at = dt.datetime(2025, 3, 3, 1, tzinfo=dt.UTC)
     frame = pl.DataFrame({"received_at": [at], "kind": ["complaint"], "urgency": ["normal"]})

@@ -236,3 +236,11 @@ def test_spark_gives_the_same_topics(spark: Any, to_rows: Any, make_tickets: Any
     out = monthly_topics(spark.createDataFrame(table.to_pandas()), period="2025-02", top=None)
     assert type(out).__module__.startswith("pyspark")
     assert to_rows(out) == to_rows(monthly_topics(table, period="2025-02", top=None))
+
+
+def test_an_export_without_areas_is_told_where_to_get_them() -> None:
+    frame = _frame().drop("area")
+    with pytest.raises(ValidationError, match=r"MonthResult\.tickets") as caught:
+        monthly_topics(frame, period="2025-03")
+    assert (caught.value.field, caught.value.value) == ("area", "area")
+    assert monthly_topics(frame, period="2025-03", by="district")["count"].to_list() == [1]

@@ -15,6 +15,11 @@ from jiesu.analytics._keys import caller_key, normal_phone
 if TYPE_CHECKING:  # the frame paths (narwhals) load on first use, below
     from jiesu.analytics._common import DEFAULT_ZONE, ROLES
     from jiesu.analytics._duplicates import DUPLICATE_COLUMNS, find_duplicates
+    from jiesu.analytics._rehandling import (
+        REHANDLING_STATES,
+        rehandling_list,
+        rehandling_summary,
+    )
     from jiesu.analytics._repeats import REPEAT_COLUMNS, find_repeats, repeat_summary
     from jiesu.analytics._spikes import SPIKE_COLUMNS, alerts, detect_spikes, poisson_tail
     from jiesu.analytics._supervision import (
@@ -31,6 +36,9 @@ _LAZY = {
     "ROLES": "_common",
     "DUPLICATE_COLUMNS": "_duplicates",
     "find_duplicates": "_duplicates",
+    "REHANDLING_STATES": "_rehandling",
+    "rehandling_list": "_rehandling",
+    "rehandling_summary": "_rehandling",
     "REPEAT_COLUMNS": "_repeats",
     "find_repeats": "_repeats",
     "repeat_summary": "_repeats",
@@ -51,6 +59,7 @@ __all__ = [
     "CARD_COLUMNS",
     "DEFAULT_ZONE",
     "DUPLICATE_COLUMNS",
+    "REHANDLING_STATES",
     "REPEAT_COLUMNS",
     "REQUESTER_GROUPS",
     "ROLES",
@@ -64,6 +73,8 @@ __all__ = [
     "monthly_topics",
     "normal_phone",
     "poisson_tail",
+    "rehandling_list",
+    "rehandling_summary",
     "repeat_summary",
     "requester_scorecards",
     "supervision_list",

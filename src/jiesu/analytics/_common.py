@@ -37,6 +37,15 @@ ROLES: Final = (
 
 DEFAULT_ZONE: Final = "Asia/Shanghai"
 
+_HINTS: Final = {
+    "area": (
+        " (an export read by jiesu.io.read_tickets has none: map one with columns={'area': ...},"
+        " use the month job's MonthResult.tickets, which places each ticket in its area, or group"
+        " by unit)"
+    ),
+    "caller_key": " (make one from the phones with jiesu.analytics.caller_key)",
+}
+
 
 def names(columns: Mapping[str, str] | None) -> dict[str, str]:
     """Role → column name, refusing a role this module does not know."""
@@ -75,7 +84,9 @@ def require(
     for role in roles:
         name = cols[role]
         if name not in schema:
-            raise ValidationError(f"the table has no {role} column", field=role, value=name)
+            raise ValidationError(
+                f"the table has no {role} column{_HINTS.get(role, '')}", field=role, value=name
+            )
         dtype = schema[name]
         if role in {"received_at", "closed_at"}:
             if not isinstance(dtype, nw.Datetime):

@@ -59,7 +59,9 @@ def supervision_list(
         now: The instant the list is drawn up at (aware).
         milestone: The clock carded, one the policy limits: ``reply`` (办结, default),
             ``first_contact`` (首次联系), ``dispatch`` (派单)...
-        columns: Role → column name, for the clock roles and ``ticket_id`` (the ties' order).
+        columns: Role → column name, for the clock roles, ``ticket_id`` (the ties' order) and
+            ``role``: rows whose role is ``co_handler`` (协办) are left out — the lead's clock is the
+            ticket's.
 
     Returns:
         The carded rows with their clock columns and :data:`CARD_COLUMNS`, red first, then by due
@@ -83,18 +85,24 @@ def supervision_list(
     from jiesu.calendar import SLA_COLUMNS, sla_frame  # noqa: PLC0415 - the clocks load with the frames
 
     clock_cols: dict[str, str] = {}
-    tid = "ticket_id"
+    tid, role_col = "ticket_id", "role"
     for role, name in (columns or {}).items():
         if role == "ticket_id":
             tid = name
+        elif role == "role":
+            role_col = name
         elif role in SLA_COLUMNS:
             clock_cols[role] = name
         else:
             raise ValidationError(
-                f"unknown column role; the roles are {', '.join(SLA_COLUMNS)}, ticket_id",
+                f"unknown column role; the roles are {', '.join(SLA_COLUMNS)}, ticket_id, role",
                 field="columns",
                 value=role,
             )
+    source = open_frame(frame)
+    if role_col in source.collect_schema():  # a co-handler's row (协办) carries no clock of its own
+        lead = (nw.col(role_col).cast(nw.String) != "co_handler").fill_null(value=True)
+        frame = source.filter(lead).to_native()
     clocks = nw.from_native(sla_frame(frame, policy, calendar, now=now, columns=clock_cols))
     due, status, remaining = (f"{milestone}_{part}" for part in ("due", "status", "remaining"))
     if due not in clocks.collect_schema():
@@ -121,7 +129,7 @@ def supervision_list(
         .filter(~nw.col("card").is_null())
         .sort("card", "due", *([tid] if tid in clocks.collect_schema() else []))
     )
-    if is_lazy(open_frame(frame)):
+    if is_lazy(source):
         return like(frame, out.to_arrow())
     native = out.to_native()
     if out.implementation.is_pandas():  # a fresh 0..n index, not the sorted rows' old one

@@ -11,7 +11,14 @@
 from __future__ import annotations
 
 from jiesu.month._district import MANIFEST, MANIFEST_KEYS, District, init_folder
-from jiesu.month._job import AUDIT_LABELS, CLOCK_MILESTONES, MonthJob, MonthResult, MonthSummary
+from jiesu.month._job import (
+    AUDIT_LABELS,
+    CLOCK_MILESTONES,
+    PASSED_ON,
+    MonthJob,
+    MonthResult,
+    MonthSummary,
+)
 from jiesu.month._outputs import (
     TICKET_HEADERS,
     problems_table,
@@ -25,6 +32,7 @@ __all__ = [
     "CLOCK_MILESTONES",
     "MANIFEST",
     "MANIFEST_KEYS",
+    "PASSED_ON",
     "TICKET_HEADERS",
     "District",
     "MonthJob",

@@ -37,7 +37,14 @@ if TYPE_CHECKING:
     from jiesu.month._district import District
     from jiesu.scoring import Rules, Scorecard
 
-__all__ = ["AUDIT_LABELS", "CLOCK_MILESTONES", "MonthJob", "MonthResult", "MonthSummary"]
+__all__ = [
+    "AUDIT_LABELS",
+    "CLOCK_MILESTONES",
+    "PASSED_ON",
+    "MonthJob",
+    "MonthResult",
+    "MonthSummary",
+]
 
 AUDIT_LABELS: Final = {"match": "一致", "mismatch": "不一致", "unverifiable": "无法核验"}
 """The dispatch audit's outcomes (派单核验): the export's unit is the one the rules name, another, or unknown."""
@@ -50,6 +57,32 @@ CLOCK_MILESTONES: Final = {
     "callback": "callback_at",
 }
 """Milestones whose clocks the job reads, each with the export column that stops it (节点 → 完成时间)."""
+
+PASSED_ON: Final = (
+    "kind",
+    "urgency",
+    "requester_type",
+    "dispatch_mode",
+    "dispatched_at",
+    "signed_at",
+    "contacted_at",
+    "replied_at",
+    "callback_at",
+    "closed_at",
+    "reopened_at",
+    "returned",
+    "answered_at_intake",
+    "not_dispatched",
+    "excluded",
+    "callback",
+    "contacted",
+    "solved",
+    "satisfaction",
+    "lon",
+    "lat",
+    "crs",
+)
+"""Input fields the result's ticket table carries on as read (none of them personal), for the analytics."""
 
 _STARTS: Final = {
     "intake": "received_at",
@@ -239,7 +272,10 @@ class MonthJob:
     ``unit_name``, ``expected_unit``, ``expected_unit_name``, ``audit`` (match / mismatch / unverifiable),
     ``audit_reason``, ``area``, ``category``, ``period``, ``scored``, ``bad`` and ``problem``, then
     ``<milestone>_due`` / ``<milestone>_status`` for every clock read, and ``lost_points`` (why the row
-    cost its unit points: 未联系, 未解决, 不满意, 基本满意).
+    cost its unit points: 未联系, 未解决, 不满意, 基本满意). The fields of :data:`PASSED_ON` the input
+    has (times, answers, dispatch mode, coordinates…) follow as read, and ``caller_key`` with a
+    ``caller_secret``, so the table feeds :mod:`jiesu.analytics` directly; names, phones, addresses and
+    free text are never in it.
 
     Args:
         district: The district (its rules, deadlines, calendar, router and zone).
@@ -264,6 +300,7 @@ class MonthJob:
         skip_bad: bool = False,
         encoding: str = "auto",
         progress: Callable[[str, int, int], None] | None = None,
+        caller_secret: str | bytes | None = None,
     ) -> MonthResult:
         """Run the month (运行月度作业).
 
@@ -274,6 +311,10 @@ class MonthJob:
             skip_bad: Score the good rows and count the bad ones as skipped, instead of raising.
             encoding: A CSV file's encoding (``auto`` detects UTF-8 / BOM / GB18030).
             progress: Called as ``progress(step, done, total)`` after each step.
+            caller_secret: The district's secret for :func:`jiesu.analytics.caller_key`: with it, an
+                export's 联系电话 becomes a ``caller_key`` column of the result (the phone never does),
+                so repeats can be found on the result. A value that is not a phone number gives no
+                key; the row is still scored.
 
         Returns:
             The result.
@@ -338,6 +379,7 @@ class MonthJob:
             bad=bad,
             found=found,
             areas=areas,
+            caller_keys=_caller_keys(table, caller_secret),
         )
         summary = self._summary(
             table,
@@ -684,6 +726,7 @@ class MonthJob:
         bad: np.ndarray[Any, Any],
         found: _Rows,
         areas: np.ndarray[Any, Any],
+        caller_keys: list[str | None] | None,
     ) -> pa.Table:
         pa = _pa()
         names = {u.code: u.name for u in self.district.units}
@@ -724,6 +767,11 @@ class MonthJob:
             "bad": pa.array(bad.tolist(), type=pa.bool_()),
             "problem": pa.array([p or None for p in problem], type=pa.string()),
         }
+        for name in PASSED_ON:
+            if name in table.column_names and name not in columns:
+                columns[name] = table.column(name)
+        if caller_keys is not None:
+            columns["caller_key"] = pa.array(caller_keys, type=pa.string())
         for milestone, (due, status) in clocks.items():
             columns[f"{milestone}_due"] = pa.array(due, type=pa.timestamp("us", tz="UTC"))
             columns[f"{milestone}_status"] = pa.array(status.tolist(), type=pa.string())
@@ -879,6 +927,21 @@ def _lost_points(table: pa.Table, rules: Rules) -> np.ndarray[Any, Any]:
     out = labels[mask]
     out[~np.asarray(answered, dtype=bool)] = None
     return out
+
+
+def _caller_keys(table: pa.Table, secret: str | bytes | None) -> list[str | None] | None:
+    """Each row's caller key from its phone (``None`` without a secret or a phone column)."""
+    if secret is None or "caller_phone" not in table.column_names:
+        return None
+    from jiesu.analytics import caller_key  # noqa: PLC0415 - only with a secret
+
+    phones = table.column("caller_phone").to_pylist()
+    try:
+        return list(caller_key(phones, secret).tolist())
+    except ValidationReport as report:  # not a phone: no key, and the row is still scored
+        for row in report.rows:
+            phones[int(row)] = None
+        return list(caller_key(phones, secret).tolist())
 
 
 def _ticket_objects(value: object) -> list[Ticket] | None:

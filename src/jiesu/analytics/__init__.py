@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from jiesu.analytics._keys import caller_key, normal_phone
 
 if TYPE_CHECKING:  # the frame paths (narwhals) load on first use, below
+    from jiesu.analytics._cadence import CADENCE_COLUMNS, FREQUENCIES, SLA_STATUSES, cadence_table
     from jiesu.analytics._common import DEFAULT_ZONE, ROLES
     from jiesu.analytics._duplicates import DUPLICATE_COLUMNS, find_duplicates
     from jiesu.analytics._rehandling import (
@@ -32,6 +33,10 @@ if TYPE_CHECKING:  # the frame paths (narwhals) load on first use, below
     from jiesu.analytics._topics import TOPIC_COLUMNS, monthly_topics
 
 _LAZY = {
+    "CADENCE_COLUMNS": "_cadence",
+    "FREQUENCIES": "_cadence",
+    "SLA_STATUSES": "_cadence",
+    "cadence_table": "_cadence",
     "DEFAULT_ZONE": "_common",
     "ROLES": "_common",
     "DUPLICATE_COLUMNS": "_duplicates",
@@ -56,16 +61,20 @@ _LAZY = {
 }
 
 __all__ = [
+    "CADENCE_COLUMNS",
     "CARD_COLUMNS",
     "DEFAULT_ZONE",
     "DUPLICATE_COLUMNS",
+    "FREQUENCIES",
     "REHANDLING_STATES",
     "REPEAT_COLUMNS",
     "REQUESTER_GROUPS",
     "ROLES",
+    "SLA_STATUSES",
     "SPIKE_COLUMNS",
     "TOPIC_COLUMNS",
     "alerts",
+    "cadence_table",
     "caller_key",
     "detect_spikes",
     "find_duplicates",

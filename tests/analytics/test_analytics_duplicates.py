@@ -174,6 +174,25 @@ def test_a_long_street_settles_in_time_order() -> None:
     assert out["duplicate_count"].to_list() == [1 if i % 2 == 0 else None for i in range(n)]
 
 
+def test_a_ticket_waits_for_an_earlier_neighbour_still_unsettled() -> None:
+    """X is near P (an original from the start) and Q (earlier, an original only once R1 is settled)."""
+    metre = 1 / (6_371_008.8 * math.pi / 180)
+    places = {"R0": 0, "R1": 90, "Q": 180, "P": 360, "X": 270}
+    frame = pl.DataFrame(
+        {
+            "ticket_id": list(places),
+            "received_at": [
+                dt.datetime(2025, 3, 1, tzinfo=dt.UTC) + dt.timedelta(hours=h) for h in range(5)
+            ],
+            "category": ["占道"] * 5,
+            "lat": [39.9 + m * metre for m in places.values()],
+            "lon": [116.4] * 5,
+        }
+    )
+    out = find_duplicates(frame, radius_m=100, window_days=1)
+    assert out["duplicate_of"].to_list() == [None, "R0", None, None, "Q"]
+
+
 def test_rows_of_one_ticket_count_once_and_keep_their_order(to_rows: Any) -> None:
     at = [dt.datetime(2025, 3, 1, h, tzinfo=dt.UTC) for h in (8, 9, 9, 10)]
     table = pa.table(

@@ -240,8 +240,9 @@ def _settle(
     """Each ticket's original (``-1`` for an original), as the pass in time order would choose.
 
     In time order a ticket joins the earliest earlier original among its neighbours, else it is an
-    original. Whole-array passes settle every ticket whose earlier neighbours are all settled; each
-    pass settles at least the earliest unsettled ticket, so the passes end.
+    original. Whole-array passes settle a ticket once its earliest original neighbour precedes every
+    earlier neighbour still unsettled (which might yet become an earlier original), or once all are
+    settled; each pass settles at least the earliest unsettled ticket, so the passes end.
     """
     unknown, anchor, member = 0, 1, 2
     state = np.full(n, unknown, dtype=np.int8)
@@ -255,10 +256,12 @@ def _settle(
         first = np.full(n, big, dtype=np.int64)
         hit = pending & (state[a] == anchor)
         np.minimum.at(first, b[hit], rank[a[hit]])
-        open_ = np.zeros(n, dtype=np.int64)
-        np.add.at(open_, b[pending & (state[a] == unknown)], 1)
-        joined = (state == unknown) & (first < big)
-        alone = (state == unknown) & (first == big) & (open_ == 0)
+        # the earliest still-unsettled earlier neighbour: it might yet become an earlier original
+        waiting = np.full(n, big, dtype=np.int64)
+        open_ = pending & (state[a] == unknown)
+        np.minimum.at(waiting, b[open_], rank[a[open_]])
+        joined = (state == unknown) & (first < waiting)
+        alone = (state == unknown) & (first == big) & (waiting == big)
         state[joined] = member
         state[alone] = anchor
         original[joined] = by_rank[first[joined]]

@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 import attrs
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import jiesu.testing
@@ -33,6 +33,8 @@ def test_personal_data_never_leaks(
     ticket: Ticket, name: str, phone: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caller = Caller(name, phone)
+    # the middle digits must not be found for another reason (an admin code 110000 in phone 19011000000)
+    assume(phone[3:9] not in repr(ticket))
     # free text is exported as written (documented), so keep generated text from posing as the name
     complaint = attrs.evolve(ticket.complaint, caller=caller, text="路灯不亮")
     ticket = attrs.evolve(ticket, complaint=complaint)

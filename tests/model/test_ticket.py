@@ -337,7 +337,7 @@ def test_event_validation(build: object, message: str) -> None:
 
 
 def test_event_kinds_are_unique_and_complete() -> None:
-    assert len(EVENT_TYPES) == 21
+    assert len(EVENT_TYPES) == 24
     assert all(cls.kind == kind for kind, cls in EVENT_TYPES.items())
     assert Dispatch(T0, "S1", ["D1"]).co_handlers == ("D1",)
     assert Dispatch(T0, "S1", mode="转派").mode is DispatchMode.VIA_DISTRICT

@@ -31,6 +31,13 @@ if TYPE_CHECKING:  # the frame paths (narwhals) load on first use, below
         supervision_summary,
     )
     from jiesu.analytics._topics import TOPIC_COLUMNS, monthly_topics
+    from jiesu.analytics._whistle import (
+        DEFAULT_REPORT_WITHIN,
+        DepartmentWhistleCard,
+        StreetWhistleCard,
+        WhistleScorecard,
+        whistle_scorecard,
+    )
 
 _LAZY = {
     "CADENCE_COLUMNS": "_cadence",
@@ -58,11 +65,17 @@ _LAZY = {
     "supervision_summary": "_supervision",
     "TOPIC_COLUMNS": "_topics",
     "monthly_topics": "_topics",
+    "DEFAULT_REPORT_WITHIN": "_whistle",
+    "DepartmentWhistleCard": "_whistle",
+    "StreetWhistleCard": "_whistle",
+    "WhistleScorecard": "_whistle",
+    "whistle_scorecard": "_whistle",
 }
 
 __all__ = [
     "CADENCE_COLUMNS",
     "CARD_COLUMNS",
+    "DEFAULT_REPORT_WITHIN",
     "DEFAULT_ZONE",
     "DUPLICATE_COLUMNS",
     "FREQUENCIES",
@@ -73,6 +86,9 @@ __all__ = [
     "SLA_STATUSES",
     "SPIKE_COLUMNS",
     "TOPIC_COLUMNS",
+    "DepartmentWhistleCard",
+    "StreetWhistleCard",
+    "WhistleScorecard",
     "alerts",
     "cadence_table",
     "caller_key",
@@ -88,6 +104,7 @@ __all__ = [
     "requester_scorecards",
     "supervision_list",
     "supervision_summary",
+    "whistle_scorecard",
 ]
 
 

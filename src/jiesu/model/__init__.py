@@ -47,6 +47,9 @@ from jiesu.model._events import (
     Supervision,
     TrackingStart,
     TrackingStop,
+    Whistle,
+    WhistleRating,
+    WhistleReport,
 )
 from jiesu.model._examples import example_tickets
 from jiesu.model._lifecycle import (
@@ -143,6 +146,9 @@ __all__ = [
     "Unit",
     "UnitKind",
     "Urgency",
+    "Whistle",
+    "WhistleRating",
+    "WhistleReport",
     "Window",
     "aware",
     "dump_jsonl",

@@ -50,18 +50,45 @@ def _optional_bool(instance: object, attribute: attrs.Attribute[Any], value: obj
         _bool(instance, attribute, value)
 
 
-def _to_codes(value: object) -> tuple[str, ...]:
+def _unit_codes(value: object, field: str) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise ValidationError("must be a sequence of unit codes", field="co_handlers", value=value)
+        raise ValidationError("must be a sequence of unit codes", field=field, value=value)
     codes = tuple(value)
     for code in codes:
         if not isinstance(code, str) or not code.strip():
             raise ValidationError(
-                "must be a sequence of non-empty unit codes", field="co_handlers", value=codes
+                "must be a sequence of non-empty unit codes", field=field, value=codes
             )
     if len(set(codes)) != len(codes):
-        raise ValidationError("must not repeat a unit", field="co_handlers", value=codes)
+        raise ValidationError("must not repeat a unit", field=field, value=codes)
     return codes
+
+
+def _to_codes(value: object) -> tuple[str, ...]:
+    return _unit_codes(value, "co_handlers")
+
+
+def _to_departments(value: object) -> tuple[str, ...]:
+    codes = _unit_codes(value, "departments")
+    if not codes:
+        raise ValidationError(
+            "must summon at least one department", field="departments", value=codes
+        )
+    return codes
+
+
+# Assumed: [BJ-Reg] Art. 33 says both sides of whistle and report are rated, not on what scale.
+_SCORES: Final = range(1, 6)
+
+
+def _score(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    del instance
+    if isinstance(value, bool) or not isinstance(value, int) or value not in _SCORES:
+        raise ValidationError(
+            f"must be an integer from {_SCORES[0]} to {_SCORES[-1]}",
+            field=attribute.name,
+            value=value,
+        )
 
 
 def _to_mode(value: object) -> DispatchMode:
@@ -353,6 +380,104 @@ class Supervision:
 
 
 @attrs.frozen
+class Whistle:
+    """A street or township blows the whistle (吹哨): it summons departments to the ticket's problem.
+
+    Under 吹哨报到 ([BJ-Reg] Art. 33) a street (街道) or township (乡镇) facing a local problem it cannot
+    solve alone calls the departments with the powers to solve it; each summoned department reports
+    (:class:`WhistleReport`), and both sides rate each other (:class:`WhistleRating`).
+
+    Attributes:
+        at: When the whistle was blown.
+        actor: The whistling street's or township's unit code.
+        departments: Codes of the departments summoned (at least one, no repeats, never the actor).
+        reason: The problem the departments are summoned to (吹哨事由).
+
+    Examples:
+        >>> import pendulum
+        >>> w = Whistle(pendulum.datetime(2025, 3, 3, 10, tz="Asia/Shanghai"), "S01", ["D07", "D09"])
+        >>> w.departments, w.label
+        (('D07', 'D09'), '吹哨')
+        >>> Whistle(w.at, "S01", [])
+        Traceback (most recent call last):
+        ...
+        jiesu.errors.ValidationError: departments: must summon at least one department (got ())
+    """
+
+    kind: ClassVar[str] = "whistle"
+    label: ClassVar[str] = "吹哨"
+    at: pendulum.DateTime = attrs.field(converter=_to_at)
+    actor: str = attrs.field(validator=_code)
+    departments: tuple[str, ...] = attrs.field(converter=_to_departments)
+    reason: str = attrs.field(default="", validator=_text)
+
+    def __attrs_post_init__(self) -> None:
+        """Check that the street does not summon itself."""
+        if self.actor in self.departments:
+            raise ValidationError(
+                f"must not include the whistling unit {self.actor!r}",
+                field="departments",
+                value=self.departments,
+            )
+
+
+@attrs.frozen
+class WhistleReport:
+    """A summoned department reports (报到) to the street that blew the whistle ([BJ-Reg] Art. 33).
+
+    A ticket accepts a report only from a department an earlier whistle summoned, once per summons.
+
+    Attributes:
+        at: When the department reported.
+        actor: The reporting department's unit code.
+    """
+
+    kind: ClassVar[str] = "whistle_report"
+    label: ClassVar[str] = "报到"
+    at: pendulum.DateTime = attrs.field(converter=_to_at)
+    actor: str = attrs.field(validator=_code)
+
+
+@attrs.frozen
+class WhistleRating:
+    """One side of whistle and report rates the other (吹哨报到评价, [BJ-Reg] Art. 33).
+
+    The street rates each department that reported to its whistle, and each such department rates the
+    street; a ticket accepts one rating per (rater, ratee) pair.
+
+    Attributes:
+        at: When the rating was given.
+        rater: The rating unit's code.
+        ratee: The rated unit's code.
+        score: An integer from 1 to 5, 5 the best (an assumed scale: the regulation names none).
+
+    Examples:
+        >>> import pendulum
+        >>> at = pendulum.datetime(2025, 3, 4, 10, tz="Asia/Shanghai")
+        >>> WhistleRating(at, "S01", "D07", 5).score
+        5
+        >>> WhistleRating(at, "S01", "D07", 4.5)
+        Traceback (most recent call last):
+        ...
+        jiesu.errors.ValidationError: score: must be an integer from 1 to 5 (got 4.5)
+    """
+
+    kind: ClassVar[str] = "whistle_rating"
+    label: ClassVar[str] = "吹哨报到评价"
+    at: pendulum.DateTime = attrs.field(converter=_to_at)
+    rater: str = attrs.field(validator=_code)
+    ratee: str = attrs.field(validator=_code)
+    score: int = attrs.field(validator=_score)
+
+    def __attrs_post_init__(self) -> None:
+        """Check that a unit does not rate itself."""
+        if self.rater == self.ratee:
+            raise ValidationError(
+                "must be another unit than the rater", field="ratee", value=self.ratee
+            )
+
+
+@attrs.frozen
 class Reply:
     """The lead unit reports its result (答复 / 反馈 / 办结).
 
@@ -506,6 +631,9 @@ Event = (
     | TrackingStart
     | TrackingStop
     | Supervision
+    | Whistle
+    | WhistleReport
+    | WhistleRating
     | Reply
     | Callback
     | Reopen
@@ -533,6 +661,9 @@ EVENT_TYPES: Final[dict[str, type[Event]]] = {
         TrackingStart,
         TrackingStop,
         Supervision,
+        Whistle,
+        WhistleReport,
+        WhistleRating,
         Reply,
         Callback,
         Reopen,

@@ -32,6 +32,9 @@ from jiesu.model._events import (
     Supervision,
     TrackingStart,
     TrackingStop,
+    Whistle,
+    WhistleRating,
+    WhistleReport,
 )
 from jiesu.model._lifecycle import Lifecycle, Transition
 
@@ -79,6 +82,65 @@ class Fold:
     exclusion_pending: bool = False
     exclusion: ExclusionDecision | None = None
     supervisions: tuple[Supervision, ...] = ()
+    whistles: tuple[Whistle, ...] = ()
+    whistle_reports: tuple[WhistleReport, ...] = ()
+    whistle_ratings: tuple[WhistleRating, ...] = ()
+
+
+_Summons = tuple[Whistle, str, WhistleReport | None]
+"""One department summoned by one whistle (一次吹哨召集), with the report that answered it, if any."""
+
+
+def _summons(
+    whistles: tuple[Whistle, ...], reports: tuple[WhistleReport, ...]
+) -> tuple[_Summons, ...]:
+    """Each (whistle, department) summons with its report, in whistle order, then department order.
+
+    A report carries no whistle: a department's reports answer its summonses first come, first served
+    (its first report the first whistle that summoned it, and so on). A ticket accepts a report only
+    while the department has a summons left to answer, so each answered summons comes before its report.
+    """
+    by_unit: dict[str, list[WhistleReport]] = {}
+    for report in reports:
+        by_unit.setdefault(report.actor, []).append(report)
+    seen: dict[str, int] = {}
+    out: list[_Summons] = []
+    for whistle in whistles:
+        for unit in whistle.departments:
+            k = seen.get(unit, 0)
+            seen[unit] = k + 1
+            answers = by_unit.get(unit, ())
+            out.append((whistle, unit, answers[k] if k < len(answers) else None))
+    return tuple(out)
+
+
+def _whistle_refusal(fold: Fold, event: Event) -> str | None:
+    """Why a report or rating does not fit the ticket's whistles, or ``None`` (for every lifecycle)."""
+    if isinstance(event, WhistleReport):
+        mine = [
+            answer
+            for _, unit, answer in _summons(fold.whistles, fold.whistle_reports)
+            if unit == event.actor
+        ]
+        if not mine:
+            return f"actor {event.actor!r} was not summoned by an earlier whistle of this ticket"
+        if None not in mine:
+            return f"actor {event.actor!r} has already reported to each of its {len(mine)} summons"
+    elif isinstance(event, WhistleRating):
+        answered = {
+            (whistle.actor, unit)
+            for whistle, unit, answer in _summons(fold.whistles, fold.whistle_reports)
+            if answer is not None
+        }
+        pair = (event.rater, event.ratee)
+        if pair not in answered and pair[::-1] not in answered:
+            return (
+                f"rater {event.rater!r} and ratee {event.ratee!r} are not a whistling unit and a "
+                "department that reported to it"
+            )
+        if any((r.rater, r.ratee) == pair for r in fold.whistle_ratings):
+            return f"rater {event.rater!r} has already rated ratee {event.ratee!r} on this ticket"
+    return None
 
 
 def _redispatch(
@@ -132,6 +194,12 @@ def _effects(fold: Fold, event: Event) -> dict[str, Any]:  # noqa: C901, PLR0911
             return {"pauses": (*fold.pauses[:-1], (start, event.at))}
         case Supervision():
             return {"supervisions": (*fold.supervisions, event)}
+        case Whistle():
+            return {"whistles": (*fold.whistles, event)}
+        case WhistleReport():
+            return {"whistle_reports": (*fold.whistle_reports, event)}
+        case WhistleRating():
+            return {"whistle_ratings": (*fold.whistle_ratings, event)}
         case Reply():
             return {"replied_at": event.at}
         case Callback():
@@ -160,15 +228,18 @@ def step(
 ) -> Transition:
     """Apply one event to a fold in place: check time order and the lifecycle's guards, then derive facts.
 
-    The table's guards run first, then the lifecycle's custom guards for the event's kind, which read
-    the ticket as it stands before the event (``ticket_before()``, built only when such a guard exists). The
-    fold is unchanged when the event is refused.
+    The table's guards run first, then the whistle-and-report checks every lifecycle shares (a report
+    answers a summons of an earlier whistle, once; a rating is between a whistling unit and a department
+    that reported to it, once per pair), then the lifecycle's custom guards for the event's kind, which
+    read the ticket as it stands before the event (``ticket_before()``, built only when such a guard
+    exists). The fold is unchanged when the event is refused.
 
     Returns:
         The row of the table that fired.
 
     Raises:
-        TransitionError: The event goes back in time, or the lifecycle refuses it.
+        TransitionError: The event goes back in time, the lifecycle refuses it, or a whistle report or
+            rating does not fit the ticket's whistles.
         RuleError: A custom guard returned something other than ``None`` or a non-empty string.
     """
     if not isinstance(event, _EVENT_CLASSES):
@@ -182,6 +253,9 @@ def step(
             event=event.kind,
         )
     row = lifecycle.select(fold.state, fold, event)
+    refusal = _whistle_refusal(fold, event)
+    if refusal is not None:
+        raise TransitionError(refusal, state=fold.state, event=event.kind)
     guards = lifecycle.guards_for(event.kind)
     if guards:
         _run_guards(guards, ticket_before(), fold.state, event)
@@ -500,6 +574,46 @@ class Ticket:
     def supervisions(self) -> tuple[Supervision, ...]:
         """Every supervision (督办), in order."""
         return self._fold.supervisions
+
+    @property
+    def whistles(self) -> tuple[Whistle, ...]:
+        """Every whistle (吹哨) blown on the ticket, in order."""
+        return self._fold.whistles
+
+    @property
+    def whistle_reports(self) -> tuple[WhistleReport, ...]:
+        """Every department's report (报到) to a whistle, in order."""
+        return self._fold.whistle_reports
+
+    @property
+    def whistle_ratings(self) -> tuple[WhistleRating, ...]:
+        """Every whistle-and-report rating (吹哨报到评价), street of department and department of street."""
+        return self._fold.whistle_ratings
+
+    @property
+    def whistle_summons(self) -> tuple[tuple[Whistle, str, WhistleReport | None], ...]:
+        """Each department summoned by each whistle (召集), with the report that answered it or ``None``.
+
+        In whistle order, then in the order the whistle names the departments. A report names no whistle:
+        a department's reports answer its summonses first come, first served.
+
+        Examples:
+            >>> import pendulum
+            >>> from jiesu.model import (Complaint, Dispatch, Intake, SignFor, Whistle, WhistleRating,
+            ...                          WhistleReport)
+            >>> t0 = pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai")
+            >>> c = Complaint("C1", t0, "phone", "complaint", "normal", "01.02.03")
+            >>> t = Ticket(c, [Intake(t0), Dispatch(t0.add(hours=1), "S01"), SignFor(t0.add(hours=2), "S01"),
+            ...                Whistle(t0.add(hours=3), "S01", ["D07", "D09"], "占道经营")])
+            >>> t = t.apply(WhistleReport(t0.add(hours=3, minutes=20), "D07"))
+            >>> [(unit, report is not None) for _, unit, report in t.whistle_summons]
+            [('D07', True), ('D09', False)]
+            >>> t.apply(WhistleRating(t0.add(hours=5), "S01", "D09", 4))
+            Traceback (most recent call last):
+            ...
+            jiesu.errors.TransitionError: event 'whistle_rating' is not allowed in state 'signed': rater 'S01' and ratee 'D09' are not a whistling unit and a department that reported to it
+        """  # noqa: E501 - the doctest shows the whole message
+        return _summons(self._fold.whistles, self._fold.whistle_reports)
 
     @property
     def extension_pending(self) -> bool:

@@ -75,6 +75,27 @@ class _Context:
     co_handlers: tuple[str, ...] = ()
     ticket_id: str = "C0"
     row: Transition | None = None
+    owing: tuple[str, ...] = ()
+    rateable: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, ticket: Ticket, units: tuple[str, ...], row: Transition | None = None) -> _Context:
+        """The context of ``ticket``: its lead, co-handlers, owed reports and unrated pairs."""
+        owing = tuple(
+            dict.fromkeys(unit for _, unit, report in ticket.whistle_summons if not report)
+        )
+        answered = {(w.actor, unit) for w, unit, report in ticket.whistle_summons if report}
+        rated = {(r.rater, r.ratee) for r in ticket.whistle_ratings}
+        pairs = sorted({p for a, b in answered for p in ((a, b), (b, a))} - rated)
+        return cls(
+            units=units,
+            lead=ticket.lead,
+            co_handlers=ticket.co_handlers,
+            ticket_id=ticket.id,
+            row=row,
+            owing=owing,
+            rateable=tuple(pairs),
+        )
 
     def wants(self, condition: str) -> bool | None:
         """True / False if the row asks for ``condition`` / ``!condition``, else None."""
@@ -158,6 +179,21 @@ def _make(draw: st.DrawFn, kind: str, at: pendulum.DateTime, ctx: _Context) -> A
             return cls(at, approved, draw(durations()) if approved else None)
         case "supervision":
             return cls(at, draw(_LEVELS))
+        case "whistle":
+            actor = _actor(draw, ctx) or draw(st.sampled_from(ctx.units))
+            pool = [u for u in ctx.units if u != actor]
+            summoned = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
+            return cls(at, actor, summoned, draw(st.just("") | _REASONS))
+        case "whistle_report":  # a unit that owes a report, else any (the ticket refuses it)
+            return cls(at, draw(st.sampled_from(ctx.owing or ctx.units)))
+        case "whistle_rating":
+            if ctx.rateable:
+                rater, ratee = draw(st.sampled_from(ctx.rateable))
+            else:  # nothing to rate: any two units (a ticket refuses it)
+                rater, ratee = draw(
+                    st.lists(st.sampled_from(ctx.units), min_size=2, max_size=2, unique=True)
+                )
+            return cls(at, rater, ratee, draw(st.integers(1, 5)))
         case "reply":
             return cls(at, _actor(draw, ctx), draw(st.none() | st.booleans()), draw(_TEXTS))
         case "callback":
@@ -429,13 +465,7 @@ def _step(
         row = draw(st.sampled_from(candidates))
         candidates = [r for r in candidates if r is not row]
         at = last.add(seconds=draw(st.integers(0, _MAX_GAP_SECONDS)))
-        ctx = _Context(
-            units=units,
-            lead=ticket.lead,
-            co_handlers=ticket.co_handlers,
-            ticket_id=ticket.id,
-            row=row,
-        )
+        ctx = _Context.of(ticket, units, row)
         event = _build(draw, row.event, at, ctx)
         try:
             if ticket.transition_for(event) != row:
@@ -520,9 +550,7 @@ def invalid_events(draw: st.DrawFn, ticket: Ticket, *, units: Sequence[str] = UN
     if not ways:  # pragma: no cover - a table allowing every kind and nothing else is not sensible
         msg = f"no event can be refused in state {ticket.state!r}"
         raise InvalidArgument(msg)
-    ctx = _Context(
-        units=codes, lead=ticket.lead, co_handlers=ticket.co_handlers, ticket_id=ticket.id
-    )
+    ctx = _Context.of(ticket, codes)
     way = draw(st.sampled_from(ways))
     at = last.add(seconds=draw(st.integers(0, _MAX_GAP_SECONDS)))
     if way == "kind":
@@ -535,8 +563,9 @@ def invalid_events(draw: st.DrawFn, ticket: Ticket, *, units: Sequence[str] = UN
     elif way == "actor":
         row = draw(st.sampled_from([r for r in rows if r.actor != "any"]))
         accepted = {ticket.lead, *ticket.co_handlers} if row.actor == "handler" else {ticket.lead}
-        outsider = draw(st.sampled_from([u for u in (*codes, "X99") if u not in accepted]))
         built: Any = _build(draw, row.event, at, attrs.evolve(ctx, row=row))
+        accepted |= set(getattr(built, "departments", ()))  # a whistle never summons its actor
+        outsider = draw(st.sampled_from([u for u in (*codes, "X99") if u not in accepted]))
         event = attrs.evolve(built, actor=outsider)
     elif way == "required":
         row = draw(st.sampled_from([r for r in rows if r.requires]))

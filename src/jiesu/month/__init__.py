@@ -5,11 +5,13 @@
   the bundled sample district, loaded by the same code.
 * :class:`MonthJob` (月度考评作业): validate every row of an export, audit its dispatch against the
   catalogue and territory (派单核验), read its deadline clocks, score and rank the units, summarise.
+* :func:`daily_brief` (每日简报): a day of the export — volume, supervision cards, alerts, new repeats.
 * :func:`write_outputs`: the job's files — ``scorecard.csv``/``.xlsx``, ``tickets.csv``, ``problems.csv``.
 """
 
 from __future__ import annotations
 
+from jiesu.month._daily import DailyBrief, daily_brief
 from jiesu.month._district import MANIFEST, MANIFEST_KEYS, District, init_folder
 from jiesu.month._job import (
     AUDIT_LABELS,
@@ -34,10 +36,12 @@ __all__ = [
     "MANIFEST_KEYS",
     "PASSED_ON",
     "TICKET_HEADERS",
+    "DailyBrief",
     "District",
     "MonthJob",
     "MonthResult",
     "MonthSummary",
+    "daily_brief",
     "init_folder",
     "problems_table",
     "scorecard_table",

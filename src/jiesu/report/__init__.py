@@ -6,7 +6,7 @@ the bundled sample district (route, lifecycle, deadlines, scoring) and :func:`re
 into a report.
 """
 
-from jiesu.report._data import MapArea, ReportData, ScoreRow
+from jiesu.report._data import AnalyticsTable, MapArea, ReportData, ScoreRow
 from jiesu.report._district import month_report_data
 from jiesu.report._html import render_html, write_report
 from jiesu.report._monthly import (
@@ -22,6 +22,7 @@ __all__ = [
     "GROUP_LABELS",
     "GROUP_ORDER",
     "STATUS_LABELS",
+    "AnalyticsTable",
     "MapArea",
     "MonthlyRun",
     "ReportData",

@@ -71,6 +71,35 @@ class MapArea:
 
 
 @attrs.frozen
+class AnalyticsTable:
+    """One table of the report's analysis section (分析研判): a title, headers and rows of text.
+
+    Attributes:
+        key: A short identifier (the HTML section id), e.g. ``"topics"``.
+        title: The table's title, Chinese and English.
+        headers: The column headers.
+        rows: The rows, each as many cells as there are headers.
+        note: One line under the table (how it was computed).
+    """
+
+    key: str
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        """Check that every row has a cell per header."""
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.headers):
+                raise ValidationError(
+                    f"row {i} has {len(row)} cells for {len(self.headers)} headers",
+                    field="rows",
+                    value=len(row),
+                )
+
+
+@attrs.frozen
 class ReportData:
     """Everything the monthly report shows (月度报告数据).
 
@@ -92,6 +121,7 @@ class ReportData:
         group_order: The order of the scorecard's groups; groups not listed follow in name order.
         audit: Unit name → ``(不一致 dispatches, overdue reply clocks)`` for the dispatch audit table.
         skipped: Bad rows left out of the scores (跳过坏行), shown in the summary.
+        analytics: The analysis section's tables (分析研判: 每月一题, 督办, 清零, 重复件, 预警…).
     """
 
     title: str
@@ -111,3 +141,4 @@ class ReportData:
     group_order: tuple[str, ...] = ()
     audit: dict[str, tuple[int, int]] = attrs.Factory(dict)
     skipped: int = 0
+    analytics: tuple[AnalyticsTable, ...] = ()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from jiesu.model import UnitKind
+from jiesu.report._analysis import analysis_tables
 from jiesu.report._data import MapArea, ReportData, ScoreRow
 from jiesu.report._monthly import GROUP_LABELS, GROUP_ORDER, STATUS_LABELS
 from jiesu.scoring import period_many
@@ -63,8 +64,10 @@ def month_report_data(
 
     The district's own areas (at the territory's first level below the top), units and ranking groups;
     the dispatch audit (不一致 by unit) with overdue reply clocks; skipped bad rows; SLA statuses of the
-    reply clock; the top categories per area; and the composites of the map's areas over ``periods``
-    (default: every period of the result's scorecard up to its own, at most six).
+    reply clock; the top categories per area; the composites of the map's areas over ``periods``
+    (default: every period of the result's scorecard up to its own, at most six); and the analysis
+    section (分析研判: 每月一题, 督办 cards, 不满意工单清零, 重复件 suggestions, alerts, and 屡办不成 when the
+    job had a caller secret).
 
     Args:
         result: The month's result (:meth:`jiesu.month.MonthJob.run`).
@@ -185,4 +188,5 @@ def month_report_data(
         group_order=GROUP_ORDER,
         audit=audit,
         skipped=result.skipped,
+        analytics=analysis_tables(result, district),
     )

@@ -249,6 +249,15 @@ def test_answers_without_a_callback_column_and_mapped_names(to_rows: Any) -> Non
     assert rows[0]["resolution_rate"] == 50.0
     assert rows[0]["satisfaction_rate"] == 50.0
     assert rows[0]["response_rate"] is None  # no contacted column
+    solved_only = to_rows(
+        cadence_table(
+            frame.drop("satisfaction"),
+            columns={"received_at": "受理时间", "category": "诉求分类"},
+        )
+    )
+    assert solved_only[0]["callbacks"] == 2
+    assert solved_only[0]["resolution_rate"] == 50.0
+    assert solved_only[0]["satisfaction_rate"] is None
 
 
 def test_a_missing_received_time_is_reported() -> None:

@@ -80,13 +80,15 @@ def test_the_html_shows_the_section_and_no_phone() -> None:
     assert not any(p in html for p in phones)
 
 
-def test_an_export_without_kinds_or_places_skips_those_tables() -> None:
+def test_an_export_without_kinds_is_timed_as_complaints_and_without_places_has_no_duplicates() -> (
+    None
+):
     export = generate_export(n=120, seed=3).drop_columns(
         ["诉求类型", "紧急程度", "经度", "纬度", "坐标系"]
     )
     result = MonthJob(_district()).run(export, period="2025-03", skip_bad=True)
     tables = {t.key: t for t in month_report_data(result, _district()).analytics}
-    assert set(tables) == {"topics", "rehandling", "duplicates", "alerts"}
+    assert set(tables) == {"topics", "cards", "rehandling", "duplicates", "alerts"}
     assert tables["duplicates"].rows == ()
     assert "无 none" in render_html(month_report_data(result, _district()))
     unanswered = generate_export(n=60, seed=3).drop_columns(

@@ -118,7 +118,7 @@ def daily_brief(
     week = every.filter(
         pc.and_(pc.greater_equal(label, first), pc.less_equal(label, day.isoformat()))
     )
-    cards = supervision_list(good, district.deadlines, district.calendar, now=now)
+    cards = supervision_list(timed(good), district.deadlines, district.calendar, now=now)
     by_unit = supervision_summary(cards)
     spikes = alerts(detect_spikes(good, zone=zone))
     spikes = spikes.filter(pc.equal(spikes.column("date"), pa.scalar(day, pa.date32())))
@@ -132,6 +132,29 @@ def daily_brief(
         repeats=repeats,
         result=result,
     )
+
+
+def timed(table: Any) -> Any:  # noqa: ANN401 - a pyarrow table
+    """The table with 诉求类型 / 紧急程度 filled as the month job times a row without them.
+
+    A row without a kind or urgency is timed as a complaint of normal urgency (see ``MonthJob``), so
+    the supervision cards follow the same clocks as the job's own ``reply_status``.
+    """
+    pa = _pa()
+    import pyarrow.compute as pc  # noqa: PLC0415 - the io extra is optional
+
+    for name, default in (("kind", "complaint"), ("urgency", "normal")):
+        filled = (
+            pc.fill_null(table.column(name), default)
+            if name in table.column_names
+            else pa.array([default] * table.num_rows, pa.string())
+        )
+        table = (
+            table.set_column(table.column_names.index(name), name, filled)
+            if name in table.column_names
+            else table.append_column(name, filled)
+        )
+    return table
 
 
 def _day(value: dt.date | str) -> dt.date:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from jiesu.month._daily import timed
 from jiesu.report._data import AnalyticsTable
 
 if TYPE_CHECKING:
@@ -77,22 +78,20 @@ def analysis_tables(result: MonthResult, district: District) -> tuple[AnalyticsT
         )
     )
     have = set(good.column_names)
-    if {"kind", "urgency"} <= have:  # the clocks need the ticket's kind and urgency
-        cards = supervision_summary(
-            supervision_list(good, district.deadlines, district.calendar, now=result.now)
+    cards = supervision_summary(
+        supervision_list(timed(good), district.deadlines, district.calendar, now=result.now)
+    )
+    out.append(
+        AnalyticsTable(
+            "cards",
+            f"督办 Supervision cards at {result.now.in_timezone(zone).format('YYYY-MM-DD HH:mm')}",
+            ("承办单位", "红牌 overdue", "黄牌 due soon"),
+            tuple(
+                (unit(r["unit"]), str(r["red"]), str(r["yellow"])) for r in cards.to_pylist()[:_TOP]
+            ),
+            "黄牌: still running and due by the end of the next working day; 红牌: overdue.",
         )
-        out.append(
-            AnalyticsTable(
-                "cards",
-                f"督办 Supervision cards at {result.now.in_timezone(zone).format('YYYY-MM-DD HH:mm')}",
-                ("承办单位", "红牌 overdue", "黄牌 due soon"),
-                tuple(
-                    (unit(r["unit"]), str(r["red"]), str(r["yellow"]))
-                    for r in cards.to_pylist()[:_TOP]
-                ),
-                "黄牌: still running and due by the end of the next working day; 红牌: overdue.",
-            )
-        )
+    )
     if {"solved", "satisfaction"} <= have:
         waiting = rehandling_summary(rehandling_list(good))
         out.append(
